@@ -1,0 +1,36 @@
+# Two commands do all set-up on a fresh machine: `make demo` and `make test`.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+# The newest Python 3.11+ on this machine.
+PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
+	command -v $$p >/dev/null && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null && { echo $$p; break; }; done)
+
+.PHONY: install install-dev demo test bench clean-venv
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt
+	@test -n "$(PYTHON)" || { echo "Kith needs Python 3.11 or newer" >&2; exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+install-dev: $(VENV)/.installed-dev
+
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt tests/cypher_lint/package-lock.json
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	npm ci --silent --no-audit --no-fund --prefix tests/cypher_lint
+	touch $@
+
+demo: install
+	$(PY) kith.py db start
+	$(PY) kith.py demo
+	$(PY) kith.py db status
+
+test: install-dev
+	$(PY) -m pytest -q
+
+bench: install-dev
+	for b in benchmarks/bench_*.py; do $(PY) $$b || exit 1; done

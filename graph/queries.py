@@ -1,0 +1,245 @@
+"""Every Cypher statement Kith runs, in one place.
+
+Each is a module-level string constant. ``statements()`` lists them so the test
+suite can put every one through Neo4j's own linter (valid Cypher 5, no
+deprecations) and run them on the embedded ArcadeDB server: together that is
+how we know Kith works on both back ends.
+
+Rules: values always arrive as ``$parameters``, never formatted into the text;
+every node gets all its labels when it is created (ArcadeDB cannot add a
+constrained label later in the same transaction); nodes are found by Kith's own
+``id``, never by elementId.
+"""
+
+from __future__ import annotations
+
+# -- schema: run idempotently at every connect -------------------------------
+
+SCHEMA = [
+    "CREATE CONSTRAINT person_id IF NOT EXISTS FOR (n:Person) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT interaction_id IF NOT EXISTS FOR (n:Interaction) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT introduction_id IF NOT EXISTS FOR (n:Introduction) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT favor_id IF NOT EXISTS FOR (n:Favor) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT organization_id IF NOT EXISTS FOR (n:Organization) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT school_id IF NOT EXISTS FOR (n:School) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT event_id IF NOT EXISTS FOR (n:Event) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT skill_id IF NOT EXISTS FOR (n:Skill) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT interest_id IF NOT EXISTS FOR (n:Interest) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT tag_id IF NOT EXISTS FOR (n:Tag) REQUIRE n.id IS UNIQUE",
+    "CREATE INDEX person_name_key IF NOT EXISTS FOR (n:Person) ON (n.name_key)",
+    "CREATE INDEX person_me IF NOT EXISTS FOR (n:Person) ON (n.me)",
+    "CREATE INDEX interaction_at IF NOT EXISTS FOR (n:Interaction) ON (n.at)",
+]
+
+# -- writes: each takes a batch as $rows and runs as one UNWIND ----------------
+
+UPSERT_PEOPLE = """
+UNWIND $rows AS row
+MERGE (p:Person {id: row.id})
+SET p += row.props
+"""
+
+# One statement per kind of named thing: labels cannot be parameters.
+TAG_PEOPLE = """
+UNWIND $rows AS row
+MATCH (p:Person {id: row.person})
+MERGE (t:Tag {id: row.id})
+  ON CREATE SET t.name = row.name
+MERGE (p)-[:TAGGED]->(t)
+"""
+
+ADD_SKILLS = """
+UNWIND $rows AS row
+MATCH (p:Person {id: row.person})
+MERGE (s:Skill {id: row.id})
+  ON CREATE SET s.name = row.name
+MERGE (p)-[:HAS_SKILL]->(s)
+"""
+
+ADD_NEEDS = """
+UNWIND $rows AS row
+MATCH (p:Person {id: row.person})
+MERGE (s:Skill {id: row.id})
+  ON CREATE SET s.name = row.name
+MERGE (p)-[:NEEDS]->(s)
+"""
+
+ADD_INTERESTS = """
+UNWIND $rows AS row
+MATCH (p:Person {id: row.person})
+MERGE (i:Interest {id: row.id})
+  ON CREATE SET i.name = row.name
+MERGE (p)-[:INTERESTED_IN]->(i)
+"""
+
+# An undirected MERGE finds the tie whichever way it was first stored.
+LINK_KNOWS = """
+UNWIND $rows AS row
+MATCH (a:Person {id: row.a})
+MATCH (b:Person {id: row.b})
+MERGE (a)-[k:KNOWS]-(b)
+SET k.since = coalesce(k.since, row.since),
+    k.context = coalesce(row.context, k.context),
+    k.source = coalesce(k.source, row.source)
+"""
+
+LOG_INTERACTIONS = """
+UNWIND $rows AS row
+MERGE (i:Interaction {id: row.id})
+SET i.at = row.at, i.channel = row.channel, i.kind = row.kind,
+    i.summary = row.summary, i.source = row.source
+WITH i, row
+UNWIND row.participants AS pid
+MATCH (p:Person {id: pid})
+MERGE (i)-[:WITH]->(p)
+"""
+
+RECORD_FAVORS = """
+UNWIND $rows AS row
+MATCH (p:Person {id: row.person})
+MERGE (f:Favor {id: row.id})
+SET f.at = row.at, f.direction = row.direction, f.kind = row.kind,
+    f.status = row.status, f.note = row.note
+MERGE (f)-[:WITH]->(p)
+"""
+
+RECORD_INTRODUCTIONS = """
+UNWIND $rows AS row
+MATCH (a:Person {id: row.a})
+MATCH (b:Person {id: row.b})
+MATCH (m:Person {id: row.made_by})
+MERGE (n:Introduction {id: row.id})
+SET n.at = row.at, n.status = row.status, n.outcome = row.outcome, n.note = row.note
+MERGE (n)-[:INTRODUCED]->(a)
+MERGE (n)-[:INTRODUCED]->(b)
+MERGE (m)-[:MADE]->(n)
+"""
+
+RECORD_EMPLOYMENTS = """
+UNWIND $rows AS row
+MATCH (p:Person {id: row.person})
+MERGE (o:Organization {id: row.org_id})
+  ON CREATE SET o.name = row.org_name
+MERGE (p)-[w:WORKS_AT {title: row.title}]->(o)
+SET w.since = row.since, w.until = row.until
+"""
+
+RECORD_STUDIES = """
+UNWIND $rows AS row
+MATCH (p:Person {id: row.person})
+MERGE (s:School {id: row.school_id})
+  ON CREATE SET s.name = row.school_name
+MERGE (p)-[r:STUDIED_AT]->(s)
+SET r.degree = row.degree, r.since = row.since, r.until = row.until
+"""
+
+RECORD_ATTENDANCES = """
+UNWIND $rows AS row
+MATCH (p:Person {id: row.person})
+MERGE (e:Event {id: row.event_id})
+  ON CREATE SET e.name = row.event_name, e.at = row.at, e.location = row.location
+MERGE (p)-[:ATTENDED]->(e)
+"""
+
+# -- forgetting a person: run together in one transaction, in this order -------
+
+# Interactions that were only between them and the owner say nothing about
+# anyone else: they go. Group interactions stay, without their link.
+FORGET_PRIVATE_INTERACTIONS = """
+MATCH (p:Person {id: $id})<-[:WITH]-(i:Interaction)
+WHERE NOT EXISTS {
+  MATCH (i)-[:WITH]->(other:Person)
+  WHERE other.id <> $id AND NOT coalesce(other.me, false)
+}
+DETACH DELETE i
+RETURN count(*) AS deleted
+"""
+
+FORGET_FAVORS_AND_INTRODUCTIONS = """
+MATCH (p:Person {id: $id})<-[:WITH|INTRODUCED]-(x)
+WHERE x:Favor OR x:Introduction
+DETACH DELETE x
+RETURN count(*) AS deleted
+"""
+
+FORGET_PERSON = """
+MATCH (p:Person {id: $id})
+DETACH DELETE p
+RETURN count(*) AS deleted
+"""
+
+# -- reads ----------------------------------------------------------------------
+
+MISSING_PEOPLE = """
+UNWIND $ids AS id
+OPTIONAL MATCH (p:Person {id: id})
+WITH id, p
+WHERE p IS NULL
+RETURN collect(id) AS missing
+"""
+
+GET_PERSON = """
+MATCH (p:Person {id: $id})
+RETURN p {.*} AS person,
+       [(p)-[:TAGGED]->(t:Tag) | t.name] AS tags,
+       [(p)-[:HAS_SKILL]->(s:Skill) | s.name] AS skills,
+       [(p)-[:NEEDS]->(s:Skill) | s.name] AS needs,
+       [(p)-[:INTERESTED_IN]->(i:Interest) | i.name] AS interests,
+       [(p)-[w:WORKS_AT]->(o:Organization) | {organization: o.name, title: w.title, since: w.since, until: w.until}] AS jobs,
+       [(p)-[r:STUDIED_AT]->(s:School) | {school: s.name, degree: r.degree}] AS schools,
+       COUNT { (p)-[:KNOWS]-(:Person) } AS knows,
+       COUNT { (p)<-[:WITH]-(:Interaction) } AS interactions,
+       [(p)<-[:WITH]-(i:Interaction) | i.at] AS interaction_times
+"""
+
+OWNER = """
+MATCH (p:Person)
+WHERE p.me = true
+RETURN p.id AS id, p.name AS name
+ORDER BY p.id
+LIMIT 1
+"""
+
+# $q arrives already folded (lower case, no accents), like name_key.
+SEARCH_PEOPLE = """
+MATCH (p:Person)
+WHERE p.name_key CONTAINS $q
+   OR any(e IN coalesce(p.emails, []) WHERE e CONTAINS $q)
+   OR any(ph IN coalesce(p.phones, []) WHERE ph CONTAINS $q)
+   OR toLower(coalesce(p.company, '')) CONTAINS $q
+RETURN p.id AS id, p.name AS name, p.company AS company, p.title AS title,
+       p.emails AS emails, coalesce(p.me, false) AS me
+ORDER BY p.name_key, p.id
+LIMIT $limit
+"""
+
+FIND_BY_NAME_KEY = """
+MATCH (p:Person {name_key: $key})
+RETURN p.id AS id, p.name AS name
+ORDER BY p.id
+"""
+
+COUNTS = """
+CALL () { MATCH (p:Person) RETURN count(p) AS people }
+CALL () { MATCH ()-[k:KNOWS]->() RETURN count(k) AS knows }
+CALL () { MATCH (i:Interaction) RETURN count(i) AS interactions }
+CALL () { MATCH (f:Favor) RETURN count(f) AS favors }
+CALL () { MATCH (n:Introduction) RETURN count(n) AS introductions }
+CALL () { MATCH (o:Organization) RETURN count(o) AS organizations }
+RETURN people, knows, interactions, favors, introductions, organizations
+"""
+
+# Test support: empties the graph. Only the test suite calls it.
+WIPE = """
+MATCH (n)
+DETACH DELETE n
+"""
+
+
+def statements() -> dict[str, str]:
+    """Every statement in this module by name (schema ones as ``SCHEMA[i]``)."""
+    found = {f"SCHEMA[{i}]": q for i, q in enumerate(SCHEMA)}
+    for name, value in globals().items():
+        if name.isupper() and isinstance(value, str):
+            found[name] = value
+    return found

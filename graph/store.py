@@ -1,0 +1,299 @@
+"""The typed store: Kith's records in, Kith's records out, over one Bolt driver.
+
+``Store.connect()`` picks the back end: a real Neo4j 5 when ``NEO4J_URI`` is
+set, otherwise the embedded ArcadeDB server (started on first use). Everything
+after that is the same code path, the official ``neo4j`` driver and the Cypher
+in ``graph/queries.py``.
+
+Writes are batched (one ``UNWIND`` per kind of record) and a whole ``Network``
+is written in one transaction: it lands completely or not at all.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import asdict, dataclass, field, fields
+from datetime import date, datetime, timezone
+from typing import Any, Iterable
+
+from neo4j import Driver, GraphDatabase, ManagedTransaction
+
+from graph import queries as Q
+from graph.model import (
+    Attendance, Birthday, Employment, Favor, Interaction, Introduction, Knows, Network, Person,
+    Study, fold, slug, utc,
+)
+from graph.server import DATABASE, ROOT_USER, EmbeddedServer
+
+BATCH = 5_000  # rows per UNWIND: large enough to amortise a round trip, small enough for the heap
+
+
+class StoreError(ValueError):
+    """A request the store refuses (unknown person, two owners …); nothing was written."""
+
+
+@dataclass
+class PersonDetails:
+    """A person as the CLI and dashboard show them: the record plus what surrounds it."""
+
+    person: Person
+    jobs: list[dict[str, Any]] = field(default_factory=list)
+    schools: list[dict[str, Any]] = field(default_factory=list)
+    knows: int = 0
+    interactions: int = 0
+    last_seen: datetime | None = None
+
+
+class Store:
+    def __init__(self, driver: Driver, database: str, backend: str):
+        self.driver = driver
+        self.database = database
+        self.backend = backend  # "neo4j" or "embedded"
+
+    # -- connection ----------------------------------------------------------
+
+    @classmethod
+    def connect(cls) -> Store:
+        """Connect to Neo4j if ``NEO4J_URI`` is set, else to the embedded store (starting it)."""
+        uri = os.environ.get("NEO4J_URI")
+        if uri:
+            auth = (os.environ.get("NEO4J_USER", "neo4j"), os.environ.get("NEO4J_PASSWORD", ""))
+            store = cls(GraphDatabase.driver(uri, auth=auth), os.environ.get("NEO4J_DATABASE", "neo4j"), "neo4j")
+        else:
+            server = EmbeddedServer()
+            state = server.start()
+            store = cls(GraphDatabase.driver(state.uri, auth=(ROOT_USER, server.password())), DATABASE, "embedded")
+        store.ensure_schema()
+        return store
+
+    def close(self) -> None:
+        self.driver.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def session(self, **kwargs):
+        return self.driver.session(database=self.database, **kwargs)
+
+    def ensure_schema(self) -> None:
+        with self.session() as s:
+            for statement in Q.SCHEMA:
+                s.run(statement).consume()
+
+    def read(self, query: str, **params) -> list[dict[str, Any]]:
+        with self.session() as s:
+            return [r.data() for r in s.run(query, **params)]
+
+    # -- writes ----------------------------------------------------------------
+
+    def load(self, network: Network) -> dict[str, int]:
+        """Write a whole bundle of records in one transaction; returns how many of each."""
+        self._check_owner(network.people)
+        known = {p.id for p in network.people}
+        referenced = _referenced_people(network) - known
+        missing = self._missing(referenced)
+        if missing:
+            raise StoreError(f"unknown person id(s): {', '.join(sorted(missing)[:10])}")
+        with self.session() as s:
+            with s.begin_transaction() as tx:
+                _write_people(tx, network.people)
+                _write(tx, Q.LINK_KNOWS, [_knows_row(k) for k in network.knows])
+                _write(tx, Q.LOG_INTERACTIONS, [_interaction_row(i) for i in network.interactions])
+                _write(tx, Q.RECORD_FAVORS, [_favor_row(f) for f in network.favors])
+                _write(tx, Q.RECORD_INTRODUCTIONS, [_introduction_row(n) for n in network.introductions])
+                _write(tx, Q.RECORD_EMPLOYMENTS, [_employment_row(e) for e in network.employments])
+                _write(tx, Q.RECORD_STUDIES, [_study_row(e) for e in network.studies])
+                _write(tx, Q.RECORD_ATTENDANCES, [_attendance_row(a) for a in network.attendances])
+                tx.commit()
+        return {f.name: len(getattr(network, f.name)) for f in fields(network)}
+
+    def upsert_people(self, people: Iterable[Person]) -> None:
+        self.load(Network(people=list(people)))
+
+    def link(self, knows: Iterable[Knows]) -> None:
+        self.load(Network(knows=list(knows)))
+
+    def log_interactions(self, interactions: Iterable[Interaction]) -> None:
+        self.load(Network(interactions=list(interactions)))
+
+    def record_favors(self, favors: Iterable[Favor]) -> None:
+        self.load(Network(favors=list(favors)))
+
+    def record_introductions(self, introductions: Iterable[Introduction]) -> None:
+        self.load(Network(introductions=list(introductions)))
+
+    def forget(self, person_id: str) -> dict[str, int]:
+        """Remove a person and everything that is only about them. Returns what was deleted."""
+        details = self.person(person_id)
+        if details is None:
+            raise StoreError(f"no person with id {person_id!r}")
+        if details.person.me:
+            raise StoreError("that is you, the owner of this graph: Kith will not forget you")
+        with self.session() as s:
+            with s.begin_transaction() as tx:
+                interactions = tx.run(Q.FORGET_PRIVATE_INTERACTIONS, id=person_id).single()["deleted"]
+                other = tx.run(Q.FORGET_FAVORS_AND_INTRODUCTIONS, id=person_id).single()["deleted"]
+                people = tx.run(Q.FORGET_PERSON, id=person_id).single()["deleted"]
+                tx.commit()
+        return {"people": people, "interactions": interactions, "favors_and_introductions": other}
+
+    # -- reads -------------------------------------------------------------------
+
+    def person(self, person_id: str) -> PersonDetails | None:
+        rows = self.read(Q.GET_PERSON, id=person_id)
+        if not rows:
+            return None
+        row = rows[0]
+        person = _person_from_props(row["person"])
+        person.tags, person.skills = sorted(row["tags"]), sorted(row["skills"])
+        person.needs, person.interests = sorted(row["needs"]), sorted(row["interests"])
+        times = [_to_datetime(t) for t in row["interaction_times"] if t is not None]
+        return PersonDetails(
+            person=person,
+            jobs=[_plain(j) for j in row["jobs"]],
+            schools=[_plain(s) for s in row["schools"]],
+            knows=row["knows"],
+            interactions=row["interactions"],
+            last_seen=max(times) if times else None,
+        )
+
+    def search(self, text: str, limit: int = 20) -> list[dict[str, Any]]:
+        """People whose name, email, phone or company contains ``text`` (case and accents ignored)."""
+        return self.read(Q.SEARCH_PEOPLE, q=fold(text), limit=limit)
+
+    def resolve(self, ref: str) -> str:
+        """Turn what a user typed (an id, a full name or a unique fragment) into a person id."""
+        if self.read(Q.GET_PERSON, id=ref):
+            return ref
+        exact = self.read(Q.FIND_BY_NAME_KEY, key=fold(ref))
+        if len(exact) == 1:
+            return exact[0]["id"]
+        matches = exact or self.search(ref, limit=6)
+        if len(matches) == 1:
+            return matches[0]["id"]
+        if not matches:
+            raise StoreError(f"no person matches {ref!r}")
+        listed = "; ".join(f"{m['name']} ({m['id']})" for m in matches[:5])
+        raise StoreError(f"{ref!r} matches several people: {listed}. Use an id.")
+
+    def owner(self) -> dict[str, Any] | None:
+        rows = self.read(Q.OWNER)
+        return rows[0] if rows else None
+
+    def counts(self) -> dict[str, int]:
+        return self.read(Q.COUNTS)[0]
+
+    # -- helpers -------------------------------------------------------------------
+
+    def _missing(self, ids: set[str]) -> set[str]:
+        if not ids:
+            return set()
+        return set(self.read(Q.MISSING_PEOPLE, ids=sorted(ids))[0]["missing"])
+
+    def _check_owner(self, people: list[Person]) -> None:
+        owners = [p.id for p in people if p.me]
+        if len(owners) > 1:
+            raise StoreError(f"only one person can be the owner (me): got {', '.join(owners)}")
+        current = self.owner()
+        if owners and current and current["id"] != owners[0]:
+            raise StoreError(f"the graph already has an owner: {current['name']} ({current['id']})")
+
+
+# -- records <-> rows -------------------------------------------------------------
+
+_NAMED_LISTS = {"tags": Q.TAG_PEOPLE, "skills": Q.ADD_SKILLS, "needs": Q.ADD_NEEDS, "interests": Q.ADD_INTERESTS}
+_ID_PREFIX = {"tags": "tag", "skills": "skill", "needs": "skill", "interests": "interest"}
+
+
+def _write(tx: ManagedTransaction, query: str, rows: list[dict]) -> None:
+    for start in range(0, len(rows), BATCH):
+        tx.run(query, rows=rows[start:start + BATCH]).consume()
+
+
+def _write_people(tx: ManagedTransaction, people: list[Person]) -> None:
+    _write(tx, Q.UPSERT_PEOPLE, [{"id": p.id, "props": _person_props(p)} for p in people])
+    for attr, query in _NAMED_LISTS.items():
+        rows = [{"person": p.id, "id": f"{_ID_PREFIX[attr]}:{slug(name)}", "name": name.strip()}
+                for p in people for name in getattr(p, attr) if name.strip()]
+        _write(tx, query, rows)
+
+
+def _person_props(p: Person) -> dict[str, Any]:
+    """A Person as node properties. Empty values are left out so an upsert never erases."""
+    props = {k: v for k, v in asdict(p).items() if k not in _NAMED_LISTS and k != "birthday"}
+    props["name_key"] = fold(p.name)
+    props["emails"] = sorted({e.strip().lower() for e in p.emails if e.strip()})
+    if p.birthday:
+        props.update(birthday=str(p.birthday), birth_month=p.birthday.month,
+                     birth_day=p.birthday.day, birth_year=p.birthday.year)
+    return {k: v for k, v in props.items() if v not in (None, "", [], False)}
+
+
+def _person_from_props(props: dict[str, Any]) -> Person:
+    names = {f.name for f in fields(Person)}
+    kwargs = {k: v for k, v in props.items() if k in names and k != "birthday"}
+    if props.get("birthday"):
+        kwargs["birthday"] = Birthday.parse(props["birthday"])
+    return Person(**kwargs)
+
+
+def _referenced_people(n: Network) -> set[str]:
+    ids = {x for k in n.knows for x in (k.a, k.b)}
+    ids |= {x for i in n.interactions for x in i.participants}
+    ids |= {f.person for f in n.favors}
+    ids |= {x for i in n.introductions for x in (i.a, i.b, i.made_by)}
+    ids |= {e.person for e in [*n.employments, *n.studies, *n.attendances]}
+    return ids
+
+
+def _knows_row(k: Knows) -> dict[str, Any]:
+    if k.a == k.b:
+        raise StoreError(f"a person cannot know themselves ({k.a})")
+    return {"a": k.a, "b": k.b, "since": k.since, "context": k.context, "source": k.source}
+
+
+def _interaction_row(i: Interaction) -> dict[str, Any]:
+    if not i.participants:
+        raise StoreError(f"interaction {i.id} has no participants")
+    return {"id": i.id, "at": utc(i.at), "participants": sorted(set(i.participants)), "channel": i.channel,
+            "kind": i.kind, "summary": i.summary, "source": i.source}
+
+
+def _favor_row(f: Favor) -> dict[str, Any]:
+    return {"id": f.id, "at": utc(f.at), "person": f.person, "direction": f.direction, "kind": f.kind,
+            "status": f.status, "note": f.note}
+
+
+def _introduction_row(n: Introduction) -> dict[str, Any]:
+    return {"id": n.id, "at": utc(n.at), "a": n.a, "b": n.b, "made_by": n.made_by, "status": n.status,
+            "outcome": n.outcome, "note": n.note}
+
+
+def _employment_row(e: Employment) -> dict[str, Any]:
+    return {"person": e.person, "org_id": f"org:{slug(e.organization)}", "org_name": e.organization,
+            "title": e.title or "", "since": e.since, "until": e.until}
+
+
+def _study_row(s: Study) -> dict[str, Any]:
+    return {"person": s.person, "school_id": f"school:{slug(s.school)}", "school_name": s.school,
+            "degree": s.degree, "since": s.since, "until": s.until}
+
+
+def _attendance_row(a: Attendance) -> dict[str, Any]:
+    return {"person": a.person, "event_id": f"event:{slug(a.event)}", "event_name": a.event,
+            "at": a.at, "location": a.location}
+
+
+def _to_datetime(value: Any) -> datetime:
+    """neo4j.time values to Python; ArcadeDB drops the zone inside map projections, so naive means UTC."""
+    dt = value.to_native() if hasattr(value, "to_native") else value
+    if isinstance(dt, datetime) and dt.tzinfo is None:
+        dt = dt.replace(tzinfo=timezone.utc)
+    return dt
+
+
+def _plain(row: dict[str, Any]) -> dict[str, Any]:
+    return {k: (v.to_native() if hasattr(v, "to_native") else v) for k, v in row.items()}

@@ -1,0 +1,314 @@
+#!/usr/bin/env python3
+"""kith: tend your personal and professional network from the command line.
+
+Run it from the checkout (``./.venv/bin/python kith.py --help``). It is a thin
+layer over the library in ``graph/``, ``loaders/`` and ``analytics/``: parse
+arguments, call one function, print the answer.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from datetime import date, datetime, timezone
+from typing import Annotated, Any, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from graph import cypher
+from graph.model import Birthday, Interaction, Person, new_id, normalize_email, normalize_phone
+from graph.server import EmbeddedServer, ServerError
+from graph.store import Store, StoreError
+
+app = typer.Typer(help="Kith: your network as a graph. Every command takes --help.",
+                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+db_app = typer.Typer(help="Start, stop and inspect the embedded graph store.", no_args_is_help=True)
+person_app = typer.Typer(help="Add, show, search and forget people.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(person_app, name="person")
+
+out = Console()
+err = Console(stderr=True)
+
+
+def fail(message: str) -> None:
+    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    raise typer.Exit(1)
+
+
+def connect() -> Store:
+    try:
+        return Store.connect()
+    except ServerError as e:
+        fail(str(e))
+    except Exception as e:  # the driver's connection errors, bad credentials …
+        fail(f"cannot reach the graph store: {e}")
+
+
+# -- db --------------------------------------------------------------------------
+
+
+@db_app.command("start")
+def db_start() -> None:
+    """Start the embedded store (a no-op if it already runs)."""
+    server = EmbeddedServer()
+    try:
+        state = server.start()
+    except ServerError as e:
+        fail(str(e))
+    out.print(f"graph store running at {state.uri} (pid {state.pid}, home {server.home})")
+
+
+@db_app.command("stop")
+def db_stop() -> None:
+    """Stop the embedded store."""
+    server = EmbeddedServer()
+    out.print("graph store stopped" if server.stop() else "graph store was not running")
+
+
+@db_app.command("status")
+def db_status() -> None:
+    """Say whether the embedded store runs, where, and what it holds."""
+    server = EmbeddedServer()
+    state = server.running()
+    if state is None:
+        out.print(f"graph store not running (home {server.home})")
+        raise typer.Exit(3)
+    out.print(f"graph store running at {state.uri} (pid {state.pid}, home {server.home})")
+    with connect() as store:
+        counts = store.counts()
+    out.print(", ".join(f"{v} {k}" for k, v in counts.items()))
+
+
+# -- person ------------------------------------------------------------------------
+
+
+@person_app.command("add")
+def person_add(
+    name: Annotated[str, typer.Argument(help="Full name as you say it.")],
+    email: Annotated[list[str], typer.Option(help="Email address (repeatable).")] = [],
+    phone: Annotated[list[str], typer.Option(help="Phone number (repeatable), any format.")] = [],
+    region: Annotated[str, typer.Option(help="Country for phone numbers without a +code.")] = "GB",
+    birthday: Annotated[Optional[str], typer.Option(help="YYYY-MM-DD, or --MM-DD without a year.")] = None,
+    company: Optional[str] = None,
+    title: Optional[str] = None,
+    location: Optional[str] = None,
+    notes: Optional[str] = None,
+    met_how: Annotated[Optional[str], typer.Option(help="How you met (a story).")] = None,
+    tag: Annotated[list[str], typer.Option(help="How-met category: ex-colleague, school, family … (repeatable).")] = [],
+    skill: Annotated[list[str], typer.Option(help="Something they are good at (repeatable).")] = [],
+    need: Annotated[list[str], typer.Option(help="Something they need help with (repeatable).")] = [],
+    interest: Annotated[list[str], typer.Option(help="An interest (repeatable).")] = [],
+    child: Annotated[list[str], typer.Option(help="A child's name (repeatable).")] = [],
+    me: Annotated[bool, typer.Option("--me", help="This is you, the owner of the graph.")] = False,
+    id: Annotated[Optional[str], typer.Option(help="Use this id instead of a generated one.")] = None,
+) -> None:
+    """Add a person (or update one, given --id)."""
+    try:
+        person = Person(
+            id=id or ("me" if me else new_id("p")), name=name.strip(), emails=[normalize_email(e) for e in email],
+            phones=[normalize_phone(p, region) for p in phone],
+            birthday=Birthday.parse(birthday) if birthday else None, company=company, title=title,
+            location=location, notes=notes, met_how=met_how, tags=tag, skills=skill, needs=need,
+            interests=interest, children=child, me=me, sources=["cli"],
+        )
+    except ValueError as e:
+        fail(str(e))
+    if not person.name:
+        fail("the name is empty")
+    with connect() as store:
+        try:
+            store.upsert_people([person])
+        except StoreError as e:
+            fail(str(e))
+    out.print(f"{person.name} saved as {person.id}")
+
+
+@person_app.command("show")
+def person_show(
+    ref: Annotated[str, typer.Argument(help="An id, a full name or a unique part of one.")],
+    health: Annotated[bool, typer.Option("--health", help="Also show health notes (sensitive).")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Show everything Kith knows about one person."""
+    with connect() as store:
+        try:
+            details = store.person(store.resolve(ref))
+        except StoreError as e:
+            fail(str(e))
+    p = details.person
+    fields = {
+        "id": p.id, "name": p.name, "emails": ", ".join(p.emails), "phones": ", ".join(p.phones),
+        "birthday": str(p.birthday) if p.birthday else None, "company": p.company, "title": p.title,
+        "location": p.location, "met": "; ".join(x for x in (p.met_how, p.met_where) if x) or None,
+        "children": ", ".join(p.children), "tags": ", ".join(p.tags), "skills": ", ".join(p.skills),
+        "needs": ", ".join(p.needs), "interests": ", ".join(p.interests), "notes": p.notes,
+        "jobs": "; ".join(f"{j['title'] or '?'} at {j['organization']}" for j in details.jobs),
+        "knows": details.knows, "interactions": details.interactions,
+        "last seen": details.last_seen.date().isoformat() if details.last_seen else None,
+        "sources": ", ".join(p.sources),
+    }
+    if health:
+        fields["health notes"] = p.health_notes
+    elif p.health_notes:
+        fields["health notes"] = "(hidden: pass --health to show)"
+    if as_json:
+        print(json.dumps({k: v for k, v in fields.items() if v not in (None, "")}, indent=2, default=str))
+        return
+    table = Table(show_header=False, box=None, padding=(0, 2))
+    for key, value in fields.items():
+        if value not in (None, ""):
+            table.add_row(f"[bold]{key}[/]", str(value))
+    out.print(table)
+
+
+@person_app.command("search")
+def person_search(
+    text: Annotated[str, typer.Argument(help="Part of a name, email, phone or company.")],
+    limit: int = 20,
+) -> None:
+    """Find people by name, email, phone or company (case and accents ignored)."""
+    with connect() as store:
+        rows = store.search(text, limit=limit)
+    if not rows:
+        out.print(f"no one matches {text!r}")
+        raise typer.Exit(1)
+    print_table(["id", "name", "company", "title"], [[r["id"], r["name"], r["company"], r["title"]] for r in rows])
+
+
+@person_app.command("forget")
+def person_forget(
+    ref: Annotated[str, typer.Argument(help="An id, a full name or a unique part of one.")],
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Forget a person entirely: their node, their private interactions, favors and introductions."""
+    with connect() as store:
+        try:
+            person_id = store.resolve(ref)
+            name = store.person(person_id).person.name
+            if not yes and not typer.confirm(f"Forget {name} ({person_id}) and everything only about them?"):
+                raise typer.Exit(1)
+            deleted = store.forget(person_id)
+        except StoreError as e:
+            fail(str(e))
+    out.print(f"forgot {name}: {deleted['interactions']} private interactions and "
+              f"{deleted['favors_and_introductions']} favors/introductions removed")
+
+
+# -- log -----------------------------------------------------------------------------
+
+
+@app.command("log")
+def log(
+    people: Annotated[list[str], typer.Argument(help="Who you were with: ids or names.")],
+    kind: Annotated[str, typer.Option(help="catch-up, thank-you, birthday-wishes, advice-asked, congratulations …")] = "catch-up",
+    channel: Annotated[str, typer.Option(help="in-person, call, video, email, message …")] = "message",
+    summary: Annotated[Optional[str], typer.Option(help="What it was about.")] = None,
+    at: Annotated[Optional[str], typer.Option(help="When (ISO date or date-time); default now.")] = None,
+) -> None:
+    """Log an interaction between you and one or more people."""
+    try:
+        when = datetime.fromisoformat(at) if at else datetime.now(timezone.utc)
+    except ValueError:
+        fail(f"--at {at!r} is not an ISO date or date-time (e.g. 2026-03-14 or 2026-03-14T18:30)")
+    with connect() as store:
+        owner = store.owner()
+        if owner is None:
+            fail("the graph has no owner yet: add yourself with `kith.py person add \"Your Name\" --me`")
+        try:
+            ids = [store.resolve(p) for p in people]
+            interaction = Interaction(id=new_id("i"), at=when, participants=[owner["id"], *ids],
+                                      channel=channel, kind=kind, summary=summary, source="cli")
+            store.log_interactions([interaction])
+        except StoreError as e:
+            fail(str(e))
+    out.print(f"logged {kind} ({channel}) with {', '.join(ids)} as {interaction.id}")
+
+
+# -- demo ----------------------------------------------------------------------------
+
+
+@app.command("demo")
+def demo(
+    as_of: Annotated[Optional[str], typer.Option(help="Date the demo history ends (default today).")] = None,
+) -> None:
+    """Load the demo network (about 300 people) into an empty graph."""
+    from loaders.demo import build_demo
+
+    with connect() as store:
+        counts = store.counts()
+        if counts["people"]:
+            out.print(f"the graph already holds {counts['people']} people: demo not loaded "
+                      "(use another KITH_HOME to try the demo)")
+            return
+        network = build_demo(date.fromisoformat(as_of) if as_of else date.today())
+        store.load(network)
+        counts = store.counts()
+    out.print("demo network loaded: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
+
+
+# -- cypher ----------------------------------------------------------------------------
+
+
+@app.command("cypher")
+def run_cypher(
+    query: Annotated[str, typer.Argument(help="A Cypher query. Values go in as $name with --param.")],
+    param: Annotated[list[str], typer.Option(help="k=v; v is read as JSON if it parses (42, true, [1,2]), else text.")] = [],
+    write: Annotated[bool, typer.Option("--write", help="Allow the query to change the graph.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="A JSON array of row objects on stdout.")] = False,
+    as_csv: Annotated[bool, typer.Option("--csv", help="CSV with a header row on stdout.")] = False,
+    limit: Annotated[int, typer.Option(help="At most this many rows.")] = 1000,
+    timeout: Annotated[float, typer.Option(help="Seconds before the server gives up.")] = 30.0,
+) -> None:
+    """Run Cypher on your graph: read-only unless --write."""
+    params = {}
+    for item in param:
+        key, sep, raw = item.partition("=")
+        if not sep or not key:
+            fail(f"--param {item!r} is not k=v")
+        try:
+            params[key] = json.loads(raw)
+        except json.JSONDecodeError:
+            params[key] = raw
+    with connect() as store:
+        try:
+            result = cypher.run(store, query, params, write=write, limit=limit, timeout=timeout)
+        except cypher.CypherError as e:
+            fail(str(e))
+    rows = [[cypher.to_plain(v) for v in row] for row in result.rows]
+    if as_json:
+        print(json.dumps([dict(zip(result.columns, r)) for r in rows], indent=2, default=str, ensure_ascii=False))
+    elif as_csv:
+        w = csv.writer(sys.stdout)
+        w.writerow(result.columns)
+        w.writerows([[_cell(v) for v in r] for r in rows])
+    else:
+        print_table(result.columns, rows)
+        summary = f"{len(rows)} row{'s' * (len(rows) != 1)}"
+        if result.counters:
+            summary += "; " + ", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in result.counters.items())
+        err.print(summary)
+    if result.truncated:
+        err.print(f"[yellow]only the first {limit} rows are shown (--limit)[/]")
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False, default=str)
+    return str(value)
+
+
+def print_table(columns: list[str], rows: list[list[Any]]) -> None:
+    table = Table(*columns, show_lines=False)
+    for row in rows:
+        table.add_row(*(_cell(v) for v in row))
+    out.print(table)
+
+
+if __name__ == "__main__":
+    app()

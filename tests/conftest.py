@@ -1,0 +1,59 @@
+"""One real embedded graph store per test session, in a throw-away KITH_HOME.
+
+Tests talk to it exactly as users do (the neo4j driver over Bolt); nothing is
+mocked. It is stopped at the end, leaving no process behind.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from graph import queries as Q  # noqa: E402
+from graph.server import EmbeddedServer  # noqa: E402
+from graph.store import Store  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def kith_home(tmp_path_factory):
+    home = tmp_path_factory.mktemp("kith-home")
+    saved = {k: os.environ.get(k) for k in ("KITH_HOME", "NEO4J_URI")}
+    os.environ["KITH_HOME"] = str(home)
+    os.environ.pop("NEO4J_URI", None)  # the suite runs on the embedded store
+    server = EmbeddedServer(home)
+    server.start()
+    yield home
+    server.stop()
+    for k, v in saved.items():
+        if v is None:
+            os.environ.pop(k, None)
+        else:
+            os.environ[k] = v
+
+
+@pytest.fixture(scope="session")
+def session_store(kith_home):
+    store = Store.connect()
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def store(session_store):
+    """The shared store, emptied before the test."""
+    with session_store.session() as s:
+        s.run(Q.WIPE).consume()
+    return session_store
+
+
+def run_kith(*args: str, input: str | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
+    """Run the real CLI as a user would, against the test session's KITH_HOME."""
+    return subprocess.run([sys.executable, str(ROOT / "kith.py"), *args], cwd=ROOT, input=input,
+                          capture_output=True, text=True, env={**os.environ, **(env or {})}, timeout=120)

@@ -1,0 +1,115 @@
+"""Every Cypher statement Kith runs is valid Neo4j 5 and runs on the embedded store.
+
+Together these two checks are how we know Kith works on real Neo4j 5 without a
+Neo4j server on these machines: Neo4j's own linter (the npm package
+@neo4j-cypher/language-support, pinned in tests/cypher_lint) judges the
+syntax and deprecations, and ArcadeDB runs the very same text.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from graph import queries as Q
+from tests.test_store import small_network
+
+ROOT = Path(__file__).resolve().parents[1]
+LINTER = ROOT / "tests" / "cypher_lint" / "lint.mjs"
+T = datetime(2025, 5, 1, tzinfo=timezone.utc)
+
+
+def schema_examples() -> dict[str, str]:
+    """The example queries in graph/SCHEMA.md (```cypher blocks), by their heading."""
+    text = (ROOT / "graph" / "SCHEMA.md").read_text()
+    found = {}
+    for m in re.finditer(r"^###? (.+?)\n(?:(?!```).*\n)*?```cypher\n(.*?)```", text, re.M | re.S):
+        found[f"SCHEMA.md: {m.group(1).strip()}"] = m.group(2)
+    return found
+
+
+def lint(named: dict[str, str]) -> dict[str, list[dict]]:
+    if shutil.which("node") is None or not (LINTER.parent / "node_modules").exists():
+        pytest.fail("the Cypher linter is not installed: run `make install-dev`")
+    payload = json.dumps([{"name": k, "query": v} for k, v in named.items()])
+    done = subprocess.run(["node", str(LINTER)], input=payload, capture_output=True, text=True, timeout=300, check=True)
+    return {r["name"]: r["diagnostics"] for r in json.loads(done.stdout)}
+
+
+def test_linter_catches_errors_and_deprecations():
+    """The check below is only worth something if the linter really complains."""
+    found = lint({"broken": "MATCH (p:Person RETURN p", "deprecated": "MATCH (n) RETURN id(n)",
+                  "fine": "MATCH (p:Person {id: $id}) RETURN p.name AS name"})
+    assert [d["severity"] for d in found["broken"]] == ["error"]
+    assert [d["severity"] for d in found["deprecated"]] == ["warning"]
+    assert found["fine"] == []
+
+
+def test_every_statement_is_clean_neo4j_5():
+    statements = {**Q.statements(), **schema_examples()}
+    assert len(schema_examples()) >= 10
+    problems = {name: diags for name, diags in lint(statements).items()
+                if any(d["severity"] in ("error", "warning") for d in diags)}
+    assert problems == {}
+
+
+# Sample parameters for each statement: a new statement must add its own here.
+PARAMS = {
+    "UPSERT_PEOPLE": {"rows": [{"id": "zz", "props": {"name": "Zed Zed", "name_key": "zed zed"}}]},
+    "TAG_PEOPLE": {"rows": [{"person": "ana", "id": "tag:x", "name": "x"}]},
+    "ADD_SKILLS": {"rows": [{"person": "ana", "id": "skill:x", "name": "x"}]},
+    "ADD_NEEDS": {"rows": [{"person": "ana", "id": "skill:y", "name": "y"}]},
+    "ADD_INTERESTS": {"rows": [{"person": "ana", "id": "interest:x", "name": "x"}]},
+    "LINK_KNOWS": {"rows": [{"a": "ana", "b": "cy", "since": date(2020, 1, 1), "context": "c", "source": "s"}]},
+    "LOG_INTERACTIONS": {"rows": [{"id": "iz", "at": T, "participants": ["me", "cy"], "channel": "call",
+                                   "kind": "catch-up", "summary": None, "source": None}]},
+    "RECORD_FAVORS": {"rows": [{"id": "fz", "at": T, "person": "cy", "direction": "given", "kind": "advice",
+                                "status": "yes", "note": None}]},
+    "RECORD_INTRODUCTIONS": {"rows": [{"id": "nz", "at": T, "a": "bo", "b": "cy", "made_by": "me",
+                                       "status": "made", "outcome": None, "note": None}]},
+    "RECORD_EMPLOYMENTS": {"rows": [{"person": "cy", "org_id": "org:z", "org_name": "Z", "title": "CEO",
+                                     "since": None, "until": None}]},
+    "RECORD_STUDIES": {"rows": [{"person": "cy", "school_id": "school:z", "school_name": "Z", "degree": None,
+                                 "since": None, "until": None}]},
+    "RECORD_ATTENDANCES": {"rows": [{"person": "cy", "event_id": "event:z", "event_name": "Z", "at": None,
+                                     "location": None}]},
+    "FORGET_PRIVATE_INTERACTIONS": {"id": "ana"},
+    "FORGET_FAVORS_AND_INTRODUCTIONS": {"id": "ana"},
+    "FORGET_PERSON": {"id": "ana"},
+    "MISSING_PEOPLE": {"ids": ["ana", "ghost"]},
+    "GET_PERSON": {"id": "ana"},
+    "OWNER": {},
+    "SEARCH_PEOPLE": {"q": "ana", "limit": 5},
+    "FIND_BY_NAME_KEY": {"key": "ana souza"},
+    "COUNTS": {},
+    "WIPE": {},
+}
+
+
+@pytest.mark.parametrize("name", sorted(Q.statements()))
+def test_statement_runs_on_the_embedded_store(store, name):
+    store.load(small_network())
+    query = Q.statements()[name]
+    params = {} if name.startswith("SCHEMA[") else PARAMS.get(name)
+    assert params is not None, f"add sample parameters for {name} to PARAMS"
+    with store.session() as s:
+        tx = s.begin_transaction()
+        try:
+            tx.run(query, params).consume()
+        finally:
+            tx.rollback()
+
+
+@pytest.mark.parametrize("name", sorted(schema_examples()))
+def test_schema_examples_run_on_the_demo(demo_store, name):
+    query = schema_examples()[name]
+    hub = demo_store.read("MATCH (p:Person)-[:KNOWS]-() RETURN p.name AS name, count(*) AS n ORDER BY n DESC, name LIMIT 1")
+    with demo_store.session() as s:
+        rows = list(s.run(query, {"name": hub[0]["name"]}))
+    assert rows, f"{name} returned nothing on the demo network"
