@@ -148,6 +148,8 @@ class Interaction:
     kind: str = "catch-up"
     summary: str | None = None
     source: str | None = None
+    # Who reached out (a participant's id), when known: reciprocity needs it.
+    initiated_by: str | None = None
 
 
 @dataclass

@@ -87,7 +87,7 @@ LOG_INTERACTIONS = """
 UNWIND $rows AS row
 MERGE (i:Interaction {id: row.id})
 SET i.at = row.at, i.channel = row.channel, i.kind = row.kind,
-    i.summary = row.summary, i.source = row.source
+    i.summary = row.summary, i.source = row.source, i.initiated_by = row.initiated_by
 WITH i, row
 UNWIND row.participants AS pid
 MATCH (p:Person {id: pid})

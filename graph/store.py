@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import os
 from dataclasses import asdict, dataclass, field, fields
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any, Iterable
 
 from neo4j import Driver, GraphDatabase, ManagedTransaction
@@ -53,14 +54,17 @@ class Store:
     # -- connection ----------------------------------------------------------
 
     @classmethod
-    def connect(cls) -> Store:
-        """Connect to Neo4j if ``NEO4J_URI`` is set, else to the embedded store (starting it)."""
-        uri = os.environ.get("NEO4J_URI")
+    def connect(cls, home: Path | None = None) -> Store:
+        """Connect to Neo4j if ``NEO4J_URI`` is set, else to the embedded store (starting it).
+
+        ``home`` picks the embedded store of another KITH_HOME than the environment's.
+        """
+        uri = None if home else os.environ.get("NEO4J_URI")
         if uri:
             auth = (os.environ.get("NEO4J_USER", "neo4j"), os.environ.get("NEO4J_PASSWORD", ""))
             store = cls(GraphDatabase.driver(uri, auth=auth), os.environ.get("NEO4J_DATABASE", "neo4j"), "neo4j")
         else:
-            server = EmbeddedServer()
+            server = EmbeddedServer(home)
             state = server.start()
             store = cls(GraphDatabase.driver(state.uri, auth=(ROOT_USER, server.password())), DATABASE, "embedded")
         store.ensure_schema()
@@ -258,8 +262,10 @@ def _knows_row(k: Knows) -> dict[str, Any]:
 def _interaction_row(i: Interaction) -> dict[str, Any]:
     if not i.participants:
         raise StoreError(f"interaction {i.id} has no participants")
+    if i.initiated_by and i.initiated_by not in i.participants:
+        raise StoreError(f"interaction {i.id}: initiated_by {i.initiated_by} is not a participant")
     return {"id": i.id, "at": utc(i.at), "participants": sorted(set(i.participants)), "channel": i.channel,
-            "kind": i.kind, "summary": i.summary, "source": i.source}
+            "kind": i.kind, "summary": i.summary, "source": i.source, "initiated_by": i.initiated_by}
 
 
 def _favor_row(f: Favor) -> dict[str, Any]:

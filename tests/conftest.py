@@ -57,3 +57,20 @@ def run_kith(*args: str, input: str | None = None, env: dict | None = None) -> s
     """Run the real CLI as a user would, against the test session's KITH_HOME."""
     return subprocess.run([sys.executable, str(ROOT / "kith.py"), *args], cwd=ROOT, input=input,
                           capture_output=True, text=True, env={**os.environ, **(env or {})}, timeout=120)
+
+
+@pytest.fixture(scope="session")
+def demo_home(tmp_path_factory, kith_home):
+    """A second KITH_HOME holding the demo network, loaded through the real CLI."""
+    home = tmp_path_factory.mktemp("kith-demo")
+    done = run_kith("demo", env={"KITH_HOME": str(home)})
+    assert done.returncode == 0, done.stderr
+    yield home
+    EmbeddedServer(home).stop()
+
+
+@pytest.fixture(scope="session")
+def demo_store(demo_home):
+    store = Store.connect(demo_home)
+    yield store
+    store.close()

@@ -29,7 +29,7 @@ def schema_examples() -> dict[str, str]:
     """The example queries in graph/SCHEMA.md (```cypher blocks), by their heading."""
     text = (ROOT / "graph" / "SCHEMA.md").read_text()
     found = {}
-    for m in re.finditer(r"^###? (.+?)\n(?:(?!```).*\n)*?```cypher\n(.*?)```", text, re.M | re.S):
+    for m in re.finditer(r"^### (.+)\n(?:(?!```).*\n)*?```cypher\n([\s\S]*?)```", text, re.M):
         found[f"SCHEMA.md: {m.group(1).strip()}"] = m.group(2)
     return found
 
@@ -68,7 +68,8 @@ PARAMS = {
     "ADD_INTERESTS": {"rows": [{"person": "ana", "id": "interest:x", "name": "x"}]},
     "LINK_KNOWS": {"rows": [{"a": "ana", "b": "cy", "since": date(2020, 1, 1), "context": "c", "source": "s"}]},
     "LOG_INTERACTIONS": {"rows": [{"id": "iz", "at": T, "participants": ["me", "cy"], "channel": "call",
-                                   "kind": "catch-up", "summary": None, "source": None}]},
+                                   "kind": "catch-up", "summary": None, "source": None,
+                                   "initiated_by": "me"}]},
     "RECORD_FAVORS": {"rows": [{"id": "fz", "at": T, "person": "cy", "direction": "given", "kind": "advice",
                                 "status": "yes", "note": None}]},
     "RECORD_INTRODUCTIONS": {"rows": [{"id": "nz", "at": T, "a": "bo", "b": "cy", "made_by": "me",

@@ -1,0 +1,94 @@
+"""How fast the embedded graph store is ready: target under 3 s.
+
+Measures, in one run and on fresh KITH_HOMEs:
+- first start (creates the database), restart of an existing home, and the
+  no-op start of an already running server (what every CLI command pays);
+- the baseline: the arcadedb-embedded wheel's own recipe (``create_server`` in
+  a Python process via JPype), timed to the same "a real query succeeds" point.
+
+Run: ./.venv/bin/python benchmarks/bench_startup.py
+"""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from graph.server import DATABASE, ROOT_USER, EmbeddedServer, ServerState, _free_port  # noqa: E402
+
+RUNS = 3
+TARGET_S = 3.0
+
+
+def timed(fn) -> float:
+    t = time.perf_counter()
+    fn()
+    return time.perf_counter() - t
+
+
+def kith_cold_and_warm() -> tuple[list[float], list[float], list[float]]:
+    cold, warm, noop = [], [], []
+    for _ in range(RUNS):
+        with tempfile.TemporaryDirectory() as tmp:
+            server = EmbeddedServer(Path(tmp))
+            cold.append(timed(server.start))
+            noop.append(timed(server.start))
+            server.stop()
+            warm.append(timed(server.start))
+            server.stop()
+    return cold, warm, noop
+
+
+def wheel_recipe() -> list[float]:
+    """The wheel's documented way: a Python process that owns the JVM via JPype."""
+    times = []
+    for _ in range(RUNS):
+        with tempfile.TemporaryDirectory() as tmp:
+            bolt, http = _free_port("127.0.0.1"), _free_port("127.0.0.1")
+            code = textwrap.dedent(f"""
+                import arcadedb_embedded as a, time
+                s = a.create_server(root_path={tmp!r}, root_password="benchpass1", config={{
+                    "host": "127.0.0.1", "http_port": {http},
+                    "server_plugins": "Bolt:com.arcadedb.bolt.BoltProtocolPlugin", "bolt_port": {bolt},
+                    "server_defaultDatabases": "{DATABASE}[]", "bolt_defaultDatabase": "{DATABASE}"}})
+                s.start()
+                print("started", flush=True)
+                time.sleep(120)
+            """)
+            t = time.perf_counter()
+            proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            probe = EmbeddedServer(Path(tmp))
+            probe.password = lambda: "benchpass1"  # the recipe's own password
+            state = ServerState(pid=proc.pid, bolt_port=bolt, http_port=http, host="127.0.0.1", started_at=0)
+            while not probe.ready(state):
+                time.sleep(0.1)
+            times.append(time.perf_counter() - t)
+            proc.kill()
+            proc.wait()
+    return times
+
+
+def main() -> None:
+    cold, warm, noop = kith_cold_and_warm()
+    baseline = wheel_recipe()
+    med = statistics.median
+    print(f"embedded store ready (median of {RUNS}; target < {TARGET_S:.0f} s)")
+    print(f"  kith, first start (new database)   {med(cold):6.2f} s   runs {', '.join(f'{x:.2f}' for x in cold)}")
+    print(f"  kith, restart of an existing home  {med(warm):6.2f} s   runs {', '.join(f'{x:.2f}' for x in warm)}")
+    print(f"  kith, already running (no-op)      {med(noop):6.3f} s")
+    print(f"  baseline: wheel's create_server    {med(baseline):6.2f} s   runs {', '.join(f'{x:.2f}' for x in baseline)}")
+    print(f"  kith first start vs baseline: {med(baseline) / med(cold):.2f}x")
+    ok = max(med(cold), med(warm)) < TARGET_S
+    print("PASS" if ok else "FAIL", f"(slowest median {max(med(cold), med(warm)):.2f} s)")
+    sys.exit(0 if ok else 1)
+
+
+if __name__ == "__main__":
+    main()

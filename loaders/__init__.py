@@ -1,0 +1,1 @@
+"""Loaders: turn outside data (and the built-in demo) into Kith records."""
