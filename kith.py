@@ -30,8 +30,8 @@ person_app = typer.Typer(help="Add, show, search and forget people.", no_args_is
 app.add_typer(db_app, name="db")
 app.add_typer(person_app, name="person")
 
-out = Console()
-err = Console(stderr=True)
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
 
 
 def fail(message: str) -> None:
