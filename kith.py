@@ -195,7 +195,7 @@ def person_forget(
         except StoreError as e:
             fail(str(e))
     out.print(f"forgot {name}: {deleted['interactions']} private interactions and "
-              f"{deleted['favors_and_introductions']} favors/introductions removed")
+              f"{deleted['records_about_them']} favors/introductions removed")
 
 
 # -- log -----------------------------------------------------------------------------

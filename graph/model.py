@@ -20,7 +20,7 @@ INTERACTION_KINDS = (
     "catch-up", "thank-you", "birthday-wishes", "advice-asked", "congratulations",
     "introduction", "opportunity-shared", "invitation", "condolences", "meeting", "message",
 )
-CHANNELS = ("in-person", "call", "video", "email", "message", "social", "letter", "event")
+CHANNELS = ("in-person", "call", "video", "meeting", "email", "message", "social", "letter", "event")
 FAVOR_DIRECTIONS = ("given", "received", "asked")
 FAVOR_STATUSES = ("pending", "yes", "no", "ignored")
 INTRODUCTION_STATUSES = ("suggested", "offered", "made", "declined")

@@ -26,6 +26,8 @@ SCHEMA = [
     "CREATE CONSTRAINT skill_id IF NOT EXISTS FOR (n:Skill) REQUIRE n.id IS UNIQUE",
     "CREATE CONSTRAINT interest_id IF NOT EXISTS FOR (n:Interest) REQUIRE n.id IS UNIQUE",
     "CREATE CONSTRAINT tag_id IF NOT EXISTS FOR (n:Tag) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT source_record_id IF NOT EXISTS FOR (n:SourceRecord) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT change_id IF NOT EXISTS FOR (n:Change) REQUIRE n.id IS UNIQUE",
     "CREATE INDEX person_name_key IF NOT EXISTS FOR (n:Person) ON (n.name_key)",
     "CREATE INDEX person_me IF NOT EXISTS FOR (n:Person) ON (n.me)",
     "CREATE INDEX interaction_at IF NOT EXISTS FOR (n:Interaction) ON (n.at)",
@@ -141,6 +143,69 @@ MERGE (e:Event {id: row.event_id})
 MERGE (p)-[:ATTENDED]->(e)
 """
 
+# -- imports: what each source said, what changed, and new interactions ---------
+
+RECORD_SOURCES = """
+UNWIND $rows AS row
+MATCH (p:Person {id: row.person})
+MERGE (r:SourceRecord {id: row.id})
+SET r.source = row.source, r.file = row.file, r.line = row.line, r.imported_at = row.at,
+    r.fields = row.fields
+MERGE (r)-[:DESCRIBES]->(p)
+"""
+
+RECORD_CHANGES = """
+UNWIND $rows AS row
+MATCH (p:Person {id: row.person})
+MERGE (c:Change {id: row.id})
+SET c.at = row.at, c.field = row.field, c.old = row.old, c.new = row.new, c.source = row.source
+MERGE (c)-[:OF]->(p)
+"""
+
+# Interactions the store has never seen: CREATE is much faster than MERGE, and
+# the caller has checked the ids are new.
+CREATE_INTERACTIONS = """
+UNWIND $rows AS row
+CREATE (i:Interaction {id: row.id, at: row.at, channel: row.channel, kind: row.kind,
+                       summary: row.summary, source: row.source, initiated_by: row.initiated_by,
+                       hash: row.hash})
+WITH i, row
+UNWIND row.participants AS pid
+MATCH (p:Person {id: pid})
+CREATE (i)-[:WITH]->(p)
+"""
+
+SET_INTERACTION_HASHES = """
+UNWIND $rows AS row
+MATCH (i:Interaction {id: row.id})
+SET i.hash = row.hash
+"""
+
+INTERACTION_HASHES = """
+UNWIND $ids AS id
+MATCH (i:Interaction {id: id})
+RETURN i.id AS id, i.hash AS hash
+"""
+
+PEOPLE_INDEX = """
+MATCH (p:Person)
+RETURN p {.*,
+          tags: [(p)-[:TAGGED]->(t:Tag) | t.name],
+          skills: [(p)-[:HAS_SKILL]->(s:Skill) | s.name],
+          needs: [(p)-[:NEEDS]->(s:Skill) | s.name],
+          interests: [(p)-[:INTERESTED_IN]->(i:Interest) | i.name]} AS props
+"""
+
+SOURCE_RECORDS_INDEX = """
+MATCH (r:SourceRecord)-[:DESCRIBES]->(p:Person)
+RETURN r.id AS id, p.id AS person, r.fields AS fields
+"""
+
+NOT_SAME_PAIRS = """
+MATCH (a:Person)-[:NOT_SAME]->(b:Person)
+RETURN a.id AS a, b.id AS b
+"""
+
 # -- forgetting a person: run together in one transaction, in this order -------
 
 # Interactions that were only between them and the owner say nothing about
@@ -155,9 +220,9 @@ DETACH DELETE i
 RETURN count(*) AS deleted
 """
 
-FORGET_FAVORS_AND_INTRODUCTIONS = """
-MATCH (p:Person {id: $id})<-[:WITH|INTRODUCED]-(x)
-WHERE x:Favor OR x:Introduction
+FORGET_RECORDS_ABOUT = """
+MATCH (p:Person {id: $id})<-[:WITH|INTRODUCED|DESCRIBES|OF]-(x)
+WHERE x:Favor OR x:Introduction OR x:SourceRecord OR x:Change
 DETACH DELETE x
 RETURN count(*) AS deleted
 """

@@ -81,7 +81,7 @@ PARAMS = {
     "RECORD_ATTENDANCES": {"rows": [{"person": "cy", "event_id": "event:z", "event_name": "Z", "at": None,
                                      "location": None}]},
     "FORGET_PRIVATE_INTERACTIONS": {"id": "ana"},
-    "FORGET_FAVORS_AND_INTRODUCTIONS": {"id": "ana"},
+    "FORGET_RECORDS_ABOUT": {"id": "ana"},
     "FORGET_PERSON": {"id": "ana"},
     "MISSING_PEOPLE": {"ids": ["ana", "ghost"]},
     "GET_PERSON": {"id": "ana"},

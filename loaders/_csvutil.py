@@ -1,0 +1,116 @@
+"""Reading exported text files: decoding, refusing binary data, CSV rows with their true line numbers.
+
+Every loader reads through ``read_text`` so that "is this text at all?" is answered one way, and
+every CSV loader reads through ``open_table`` so that line numbers in errors always point at the
+physical line a user sees in an editor, even when a quoted cell spans several lines.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from loaders.records import LoadError
+
+# C0 control characters other than the whitespace ones (tab, line feed, vertical tab, form feed,
+# carriage return) never occur in exported text; one means the file is binary or damaged.
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")
+# One well-formed UTF-8 multi-byte sequence. A file holding such sequences *and* invalid bytes
+# is mixed or damaged UTF-8: reading it as Windows-1252 would garble every accent it has.
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+
+
+def read_text(path: Path) -> str:
+    return decode(path.read_bytes(), str(path))
+
+
+def decode(data: bytes, where: str) -> str:
+    """UTF-8 (a BOM is dropped), else Windows-1252 as Outlook writes it; binary data is refused."""
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        raise LoadError(where, data.count(b"\n", 0, nul) + 1, "binary data (a NUL byte), not a text export")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as not_utf8:
+        line = data.count(b"\n", 0, not_utf8.start) + 1
+        if _UTF8_SEQUENCE.search(data):
+            raise LoadError(where, line, "invalid UTF-8 in a UTF-8 file (mixed or damaged encoding)") from None
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError:
+            raise LoadError(where, line, "neither UTF-8 nor Windows-1252 text") from None
+    control = _CONTROL.search(text)
+    if control:
+        raise LoadError(where, text.count("\n", 0, control.start()) + 1,
+                        f"binary data (control byte {ord(control.group()):#04x}), not a text export")
+    return text
+
+
+def csv_rows(text: str, where: str) -> Iterator[tuple[int, list[str]]]:
+    """Each non-blank CSV row with the line it starts on (quoted cells may span lines)."""
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    end = 0
+    try:
+        for cells in reader:
+            start, end = end + 1, reader.line_num
+            if cells:
+                yield start, cells
+    except csv.Error as e:
+        raise LoadError(where, end + 1, f"broken CSV in the row starting here ({e})") from None
+
+
+@dataclass
+class Row:
+    line: int
+    cells: dict[str, str]  # by case-folded column name
+
+    def __getitem__(self, column: str) -> str:
+        """The cell under ``column``, stripped; empty when the file has no such column."""
+        return self.cells.get(column.casefold(), "").strip()
+
+
+@dataclass
+class Table:
+    line: int           # where the header is
+    columns: set[str]   # case-folded column names
+    rows: Iterator[Row]
+
+
+def open_table(path: Path, is_header: Callable[[set[str]], bool], layout: str, preamble_rows: int = 0) -> Table:
+    """The header and the data rows of a CSV export.
+
+    ``is_header`` recognises the layout from the case-folded column names. Up to
+    ``preamble_rows`` rows before the header are passed over (LinkedIn puts notes there).
+    A row whose cell count differs from the header's is an error: its cells cannot be trusted
+    to sit under the right columns.
+    """
+    where = str(path)
+    rows = csv_rows(read_text(path), where)
+    first: tuple[int, list[str]] | None = None
+    for seen, (line, cells) in enumerate(rows):
+        first = first or (line, cells)
+        header = [cell.strip().casefold() for cell in cells]
+        if is_header(set(header)):
+            return Table(line, set(header), _data_rows(header, rows, where))
+        if seen >= preamble_rows:
+            break
+    if first is None:
+        raise LoadError(where, None, f"empty file, expected a {layout}")
+    raise LoadError(where, first[0], f"unknown layout: {describe_row(first[1])} is not the header of a {layout}")
+
+
+def _data_rows(header: list[str], rows: Iterator[tuple[int, list[str]]], where: str) -> Iterator[Row]:
+    for line, cells in rows:
+        if len(cells) != len(header):
+            raise LoadError(where, line, f"row has {len(cells)} cells but the header has {len(header)}")
+        yield Row(line, dict(zip(header, cells)))
+
+
+def describe_row(cells: list[str], limit: int = 80) -> str:
+    """A short quotation of a row for error messages."""
+    text = ",".join(cells)
+    return repr(text if len(text) <= limit else text[:limit] + "…")

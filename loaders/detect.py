@@ -1,0 +1,82 @@
+"""Which format a file is, from its first few KB (never from its name: exports get renamed)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from loaders import google, kithfile, linkedin
+from loaders._csvutil import csv_rows, decode, describe_row
+from loaders.edgelist import COMMENT_MARKS, is_int
+from loaders.records import LoadError
+
+SNIFF_BYTES = 16 * 1024
+# CSV layouts by their header; LinkedIn's notes may come before the header, so several rows are tried.
+CSV_HEADERS = (
+    ("linkedin-connections", linkedin.is_connections_header),
+    ("linkedin-messages", linkedin.is_messages_header),
+    ("google-csv", google.is_google_header),
+    ("outlook-csv", google.is_outlook_header),
+    ("kith-csv", kithfile.is_kith_header),
+)
+_KITH_JSON_KEY = re.compile(r'"(?:%s)"\s*:' % "|".join(kithfile.JSON_ARRAYS))
+EDGE_LINES_CHECKED = 5
+_NON_ASCII = bytes(range(0x80, 0x100))
+
+
+def detect(path: Path) -> str:
+    """One of ``records.FORMATS``, or LoadError naming what the file starts with."""
+    where = str(path)
+    with path.open("rb") as f:
+        data = f.read(SNIFF_BYTES + 1)
+    if len(data) > SNIFF_BYTES:
+        # Only whole lines (or, in one long line, no trailing non-ASCII bytes): a multi-byte
+        # character cut in two would look like a broken encoding.
+        data = data[:SNIFF_BYTES]
+        data = data[:data.rfind(b"\n") + 1] or data.rstrip(_NON_ASCII)
+    text = decode(data, where)
+    start = text.lstrip()
+    if not start:
+        raise LoadError(where, None, "unknown layout: the file is empty")
+    first_line = text[:len(text) - len(start)].count("\n") + 1
+    upper = start[:20].upper()
+    if upper.startswith("BEGIN:VCARD"):
+        return "vcard"
+    if upper.startswith("BEGIN:VCALENDAR"):
+        return "ical"
+    if start.startswith("{"):
+        if _KITH_JSON_KEY.search(text):
+            return "kith-json"
+        raise LoadError(where, first_line, "unknown layout: a JSON object without any of the keys "
+                                           + ", ".join(kithfile.JSON_ARRAYS))
+    found = _csv_format(text, where) or _edgelist(text)
+    if found:
+        return found
+    raise LoadError(where, first_line, f"unknown layout: the file starts with {describe_row([start.splitlines()[0]])}, "
+                                       "which is no vCard, iCalendar, Kith JSON, known CSV header or edge list")
+
+
+def _csv_format(text: str, where: str) -> str | None:
+    try:
+        for seen, (_, cells) in enumerate(csv_rows(text, where)):
+            columns = {cell.strip().casefold() for cell in cells}
+            for name, is_header in CSV_HEADERS:
+                if is_header(columns):
+                    return name
+            if seen >= linkedin.PREAMBLE_ROWS:
+                return None
+    except LoadError:
+        pass  # not CSV (or cut mid-cell): let the other formats have a look
+    return None
+
+
+def _edgelist(text: str) -> str | None:
+    """A few lines of 3 or 4 whole numbers, maybe after comments and a header line."""
+    lines = [line.split() for line in text.splitlines()
+             if line.strip() and not line.lstrip().startswith(COMMENT_MARKS)][:EDGE_LINES_CHECKED + 1]
+    if lines and not all(is_int(f) for f in lines[0]):
+        lines = lines[1:]  # a header such as "src dst time"
+    if lines and all(len(fields) in (3, 4) and all(is_int(f) for f in fields) for fields in lines):
+        return "edgelist"
+    return None
+

@@ -1,0 +1,141 @@
+"""What a loader gives back: one file's records, as that file describes them.
+
+Loaders only parse. They do not decide who is who: a ``Contact`` is one person
+*as one source describes them*, and activities refer to people through
+``Ref`` strings (an email, a phone, a contact of the same file, a name). The
+resolver (``loaders/resolve.py``) later turns contacts and refs into Kith
+person ids, merging what is the same human.
+
+Ref forms (plain strings, so they sort and hash):
+
+- ``me``                      the owner
+- ``email:ana@example.com``    normalized email
+- ``phone:+447700900123``      E.164 phone
+- ``contact:<source_id>``      a Contact of the same file
+- ``name:Ana Souza``           only a name (weakest: matched, never merged on)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from graph.model import Birthday
+
+ME = "me"
+
+
+class LoadError(ValueError):
+    """A file Kith refuses: ``path:line: what was wrong``. Nothing from it is written."""
+
+    def __init__(self, path: str, line: int | None, message: str):
+        self.path, self.line, self.reason = path, line, message
+        where = f"{path}:{line}" if line else path
+        super().__init__(f"{where}: {message}")
+
+
+@dataclass
+class Contact:
+    source: str        # "linkedin", "google", "outlook", "vcard", "kith", "edgelist", "ical"
+    source_id: str     # stable within the source: LinkedIn URL, vCard UID, a row's key …
+    line: int          # where it starts in the file
+    name: str
+    given_name: str | None = None
+    family_name: str | None = None
+    nickname: str | None = None
+    emails: list[str] = field(default_factory=list)  # normalized (graph.model.normalize_email)
+    phones: list[str] = field(default_factory=list)  # E.164 (graph.model.normalize_phone)
+    birthday: Birthday | None = None
+    company: str | None = None
+    title: str | None = None
+    location: str | None = None
+    notes: str | None = None
+    children: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)    # how-met categories, labels, vCard categories
+    skills: list[str] = field(default_factory=list)
+    interests: list[str] = field(default_factory=list)
+    needs: list[str] = field(default_factory=list)
+    urls: list[str] = field(default_factory=list)
+    met_how: str | None = None
+    met_where: str | None = None
+    connected_on: date | None = None
+
+
+@dataclass
+class Activity:
+    """An interaction as the file describes it (becomes an ``Interaction``)."""
+
+    source: str
+    source_id: str     # stable, so re-importing the same file gives the same interaction id
+    line: int
+    at: datetime       # timezone-aware
+    participants: list[str]  # Refs; the owner is ``me`` when the file says so
+    channel: str = "message"
+    kind: str = "message"
+    summary: str | None = None
+    initiated_by: str | None = None  # a Ref
+
+
+@dataclass
+class Tie:
+    """Two people know each other (becomes ``KNOWS``)."""
+
+    a: str  # Ref
+    b: str  # Ref
+    line: int
+    since: date | None = None
+    context: str | None = None
+
+
+@dataclass
+class FavorRow:
+    source_id: str
+    line: int
+    at: datetime
+    person: str  # Ref
+    direction: str
+    kind: str
+    status: str = "pending"
+    note: str | None = None
+
+
+@dataclass
+class IntroductionRow:
+    source_id: str
+    line: int
+    at: datetime
+    a: str  # Ref
+    b: str  # Ref
+    made_by: str = ME
+    status: str = "made"
+    outcome: str | None = None
+    note: str | None = None
+
+
+@dataclass
+class ParsedFile:
+    path: str
+    format: str
+    contacts: list[Contact] = field(default_factory=list)
+    activities: list[Activity] = field(default_factory=list)
+    ties: list[Tie] = field(default_factory=list)
+    favors: list[FavorRow] = field(default_factory=list)
+    introductions: list[IntroductionRow] = field(default_factory=list)
+    skipped: list[tuple[int, str]] = field(default_factory=list)  # (line, reason): kept out, not an error
+
+
+@dataclass(frozen=True)
+class ParseOptions:
+    """What a parser may need to know beyond the file itself."""
+
+    default_region: str | None = None          # for phone numbers without a country code, e.g. "GB"
+    owner_emails: frozenset[str] = frozenset()  # the owner's own addresses become the ``me`` ref
+    owner_name: str | None = None               # the owner's name, as exports spell it
+    until: datetime | None = None               # recurring events are expanded up to here (default: now)
+
+
+# Every format name a parser answers to; `kith.py import --format` takes these.
+FORMATS = (
+    "linkedin-connections", "linkedin-messages", "google-csv", "outlook-csv", "vcard", "ical",
+    "kith-csv", "kith-json", "edgelist",
+)

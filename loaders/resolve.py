@@ -1,0 +1,345 @@
+"""One person per human: turn a parsed file into Kith records, merged with who is already known.
+
+A pure step between parsing and writing: it reads a snapshot of the people in
+the graph (``PeopleIndex``) and a ``ParsedFile``, and returns an ``ImportPlan``
+(the records to write and a summary) without touching the database.
+
+Merge rules, strongest first:
+
+1. the same source record seen before (``linkedin:<profile url>`` …): it is that person;
+2. a shared email address, or a shared phone number: same person;
+3. the same full name *and* the same company or the same work-email domain: same person;
+4. the same name alone, or a close one (rapidfuzz ``token_sort_ratio`` ≥ 90): a new
+   person plus a **merge candidate** for the user to confirm (``kith.py merge``).
+
+Nothing is silently lost. When another source gives a different value for a
+field, the first stays and the other is kept as an alternate (``also_title`` …).
+When the *same* source changes its own value (a newer export with a new job
+title), the person is updated and a ``Change`` is recorded so Kith can
+congratulate on it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+from rapidfuzz import fuzz, process
+
+from graph.model import (
+    Employment, Favor, Interaction, Introduction, Knows, Network, Person, fold,
+)
+from loaders.records import ME, Contact, LoadError, ParsedFile
+
+SCALARS = ("name", "given_name", "family_name", "company", "title", "location", "notes", "birthday",
+           "met_how", "met_where")
+LISTS = ("emails", "phones", "children", "tags", "skills", "interests", "needs")
+# Mail providers say nothing about where someone works.
+PERSONAL_DOMAINS = frozenset({
+    "gmail.com", "googlemail.com", "outlook.com", "hotmail.com", "live.com", "yahoo.com", "icloud.com",
+    "me.com", "mac.com", "proton.me", "protonmail.com", "aol.com", "gmx.com", "gmx.de", "web.de", "mail.com",
+    "yandex.ru", "qq.com", "163.com", "hotmail.co.uk", "yahoo.co.uk", "btinternet.com", "fastmail.com",
+})
+FUZZY_MIN = 90
+
+
+def stable_id(prefix: str, key: str) -> str:
+    """The same source key always gives the same Kith id: re-importing changes nothing."""
+    return f"{prefix}-{hashlib.sha1(key.encode()).hexdigest()[:16]}"
+
+
+def work_domains(emails) -> set[str]:
+    return {e.rpartition("@")[2] for e in emails if "@" in e} - PERSONAL_DOMAINS
+
+
+# -- what is already in the graph -----------------------------------------------------
+
+
+@dataclass
+class Known:
+    """A person already in the graph, with what each source said about them."""
+
+    props: dict[str, Any]
+    source_fields: dict[str, dict[str, Any]] = field(default_factory=dict)  # source key -> fields it gave
+
+    @property
+    def id(self) -> str:
+        return self.props["id"]
+
+
+class PeopleIndex:
+    """Look-ups from emails, phones, names and source keys to the people already known."""
+
+    def __init__(self, people: list[dict[str, Any]], source_records: list[dict[str, Any]],
+                 not_same: list[tuple[str, str]] = ()):
+        self.people: dict[str, Known] = {}
+        self.by_email: dict[str, str] = {}
+        self.by_phone: dict[str, str] = {}
+        self.by_name: dict[str, list[str]] = {}
+        self.by_source: dict[str, str] = {}
+        self.not_same = {frozenset(p) for p in not_same}
+        for props in people:
+            self.add(Known(dict(props)))
+        for r in source_records:
+            if r["person"] in self.people:
+                self.people[r["person"]].source_fields[r["id"]] = json.loads(r["fields"])
+                self.by_source[r["id"]] = r["person"]
+
+    def add(self, known: Known) -> None:
+        self.people[known.id] = known
+        self.reindex(known)
+
+    def reindex(self, known: Known) -> None:
+        p = known.props
+        for e in p.get("emails") or []:
+            self.by_email.setdefault(e, known.id)
+        for ph in p.get("phones") or []:
+            self.by_phone.setdefault(ph, known.id)
+        ids = self.by_name.setdefault(fold(p["name"]), [])
+        if known.id not in ids:
+            ids.append(known.id)
+
+    def owner_id(self) -> str | None:
+        return next((k.id for k in self.people.values() if k.props.get("me")), None)
+
+
+# -- the plan ---------------------------------------------------------------------------
+
+
+@dataclass
+class Candidate:
+    a: str
+    b: str
+    reason: str
+    score: float
+
+
+@dataclass
+class ImportPlan:
+    path: str
+    format: str
+    people: dict[str, dict[str, Any]] = field(default_factory=dict)  # id -> full props to write
+    source_records: list[dict[str, Any]] = field(default_factory=list)
+    changes: list[dict[str, Any]] = field(default_factory=list)
+    network: Network = field(default_factory=Network)  # ties, interactions, favors … (people go in `people`)
+    interaction_hashes: dict[str, str] = field(default_factory=dict)
+    candidates: list[Candidate] = field(default_factory=list)
+    created: int = 0
+    updated: int = 0
+    merged: int = 0
+    unchanged: int = 0
+    merges: list[tuple[str, str, str]] = field(default_factory=list)  # (source key, person id, rule)
+    skipped: list[tuple[int, str]] = field(default_factory=list)
+
+    def summary(self) -> dict[str, int]:
+        return {"created": self.created, "updated": self.updated, "merged": self.merged,
+                "unchanged": self.unchanged, "interactions": len(self.network.interactions),
+                "ties": len(self.network.knows), "favors": len(self.network.favors),
+                "introductions": len(self.network.introductions), "changes": len(self.changes),
+                "merge candidates": len(self.candidates), "skipped": len(self.skipped)}
+
+
+def plan_import(parsed: ParsedFile, index: PeopleIndex, *, now: datetime | None = None) -> ImportPlan:
+    """Resolve every contact and reference in ``parsed`` against ``index`` (which it updates)."""
+    now = now or datetime.now(timezone.utc)
+    plan = ImportPlan(parsed.path, parsed.format, skipped=list(parsed.skipped))
+    resolver = _Resolver(parsed, index, plan, now)
+    for contact in parsed.contacts:
+        resolver.contact(contact)
+    resolver.activities()
+    resolver.ties_favors_introductions()
+    return plan
+
+
+class _Resolver:
+    def __init__(self, parsed: ParsedFile, index: PeopleIndex, plan: ImportPlan, now: datetime):
+        self.parsed, self.index, self.plan, self.now = parsed, index, plan, now
+        self.by_contact: dict[str, str] = {}  # contact source_id -> person id
+        self.touched: dict[str, str] = {}     # person id -> "created" | "updated" | "merged" | "unchanged"
+
+    # -- people ---------------------------------------------------------------------
+
+    def contact(self, c: Contact) -> str:
+        key = f"{c.source}:{c.source_id}"
+        fields = _contact_fields(c)
+        person_id, rule = self._match(c, key, fields)
+        if person_id is None:
+            person_id = stable_id("p", key)
+            known = Known({"id": person_id, "name": c.name, "sources": []})
+            self.index.add(known)
+            self._candidates(person_id, c)
+            how = "created"
+        else:
+            known = self.index.people[person_id]
+            how = "merged" if rule != "source" else "updated"
+            if rule != "source":
+                self.plan.merges.append((key, person_id, rule))
+        said_before = known.source_fields.get(key)
+        changed = self._merge_fields(known, key, fields)
+        self.by_contact[c.source_id] = person_id
+        if said_before == fields and not changed:
+            self._mark(person_id, "unchanged")
+            return person_id
+        self._mark(person_id, how)
+        self.plan.source_records.append({"id": key, "person": person_id, "source": c.source,
+                                         "file": self.parsed.path, "line": c.line, "at": self.now,
+                                         "fields": json.dumps(fields, sort_keys=True, ensure_ascii=False)})
+        if c.company:
+            self.plan.network.employments.append(Employment(person_id, c.company, c.title))
+        return person_id
+
+    def _match(self, c: Contact, key: str, fields: dict) -> tuple[str | None, str]:
+        ix = self.index
+        if key in ix.by_source:
+            return ix.by_source[key], "source"
+        for e in c.emails:
+            if e in ix.by_email:
+                return ix.by_email[e], "same email"
+        for ph in c.phones:
+            if ph in ix.by_phone:
+                return ix.by_phone[ph], "same phone"
+        company = fold(c.company) if c.company else None
+        domains = work_domains(c.emails)
+        for pid in ix.by_name.get(fold(c.name), []):
+            other = ix.people[pid].props
+            if company and other.get("company") and fold(other["company"]) == company:
+                return pid, "same name and company"
+            if domains & work_domains(other.get("emails") or []):
+                return pid, "same name and email domain"
+        return None, ""
+
+    def _candidates(self, person_id: str, c: Contact) -> None:
+        """A name match alone is never merged: it becomes a question for the user."""
+        key = fold(c.name)
+        if sum(ch.isalpha() for ch in key) < 4 or len([t for t in key.split() if t.isalpha()]) < 2:
+            return  # "CollegeMsg 123", initials: names that say nothing
+        names = {fold(k.props["name"]): k.id for k in self.index.people.values() if k.id != person_id}
+        for other_key, score, _ in process.extract(key, list(names), scorer=fuzz.token_sort_ratio,
+                                                   score_cutoff=FUZZY_MIN, limit=5):
+            other = names[other_key]
+            if frozenset((person_id, other)) in self.index.not_same:
+                continue
+            reason = "same name" if other_key == key else "similar name"
+            self.plan.candidates.append(Candidate(other, person_id, reason, round(score, 1)))
+
+    def _merge_fields(self, known: Known, key: str, fields: dict) -> bool:
+        """Fold one source's fields into a person. Returns True if anything changed."""
+        p, before = known.props, json.dumps(known.props, sort_keys=True, default=str)
+        previous = known.source_fields.get(key, {})
+        for f in SCALARS:
+            new, cur, prev = fields.get(f), p.get(f), previous.get(f)
+            if new is None or new == cur:
+                continue
+            if cur is None:
+                p[f] = new
+            elif prev is not None and prev == cur:
+                p[f] = new  # the source itself moved on: a change worth congratulating
+                self.plan.changes.append({"id": stable_id("c", f"{known.id}:{f}:{prev}:{new}"),
+                                          "person": known.id, "field": f, "old": prev, "new": new,
+                                          "source": key, "at": self.now})
+            elif prev != new and new not in (p.get(f"also_{f}") or []):
+                p[f"also_{f}"] = [*(p.get(f"also_{f}") or []), new]
+        for f in LISTS:
+            extra = [v for v in fields.get(f, []) if v not in (p.get(f) or [])]
+            if extra:
+                p[f] = [*(p.get(f) or []), *extra]
+        source = key.split(":", 1)[0]
+        if source not in (p.get("sources") or []):
+            p["sources"] = [*(p.get("sources") or []), source]
+        known.source_fields[key] = fields
+        self.index.by_source[key] = known.id
+        self.index.reindex(known)
+        changed = json.dumps(p, sort_keys=True, default=str) != before
+        if changed:
+            self.plan.people[known.id] = p
+        return changed
+
+    def _mark(self, person_id: str, how: str) -> None:
+        """Count each person once per file, by the strongest thing that happened to them."""
+        rank = ("unchanged", "updated", "merged", "created")
+        old = self.touched.get(person_id)
+        if old is not None and rank.index(old) >= rank.index(how):
+            return
+        if old is not None:
+            setattr(self.plan, old, getattr(self.plan, old) - 1)
+        self.touched[person_id] = how
+        setattr(self.plan, how, getattr(self.plan, how) + 1)
+
+    # -- references -------------------------------------------------------------------------
+
+    def ref(self, ref: str, line: int) -> str:
+        """A Ref from the file to a person id, creating a bare person for an unknown address."""
+        kind, _, value = ref.partition(":")
+        if ref == ME:
+            owner = self.index.owner_id()
+            if owner is None:
+                raise LoadError(self.parsed.path, line, "this file refers to you, but Kith does not know who you "
+                                "are yet: run `kith.py me --name \"Your Name\" --email you@example.com` first")
+            return owner
+        if kind == "contact":
+            if value not in self.by_contact:
+                raise LoadError(self.parsed.path, line, f"refers to contact {value!r}, which the file does not define")
+            return self.by_contact[value]
+        if kind == "email" and value in self.index.by_email:
+            return self.index.by_email[value]
+        if kind == "phone" and value in self.index.by_phone:
+            return self.index.by_phone[value]
+        if kind == "name":
+            ids = self.index.by_name.get(fold(value), [])
+            if len(ids) == 1:
+                return ids[0]
+        if kind not in ("email", "phone", "name") or not value:
+            raise LoadError(self.parsed.path, line, f"cannot tell who {ref!r} is")
+        name = value.split("@")[0].replace(".", " ").title() if kind == "email" else value
+        bare = Contact(source=f"{self.parsed.format}-ref", source_id=f"{kind}:{value.lower()}", line=line, name=name,
+                       emails=[value] if kind == "email" else [], phones=[value] if kind == "phone" else [])
+        return self.contact(bare)
+
+    def activities(self) -> None:
+        for a in self.parsed.activities:
+            participants = sorted({self.ref(r, a.line) for r in a.participants})
+            if len(participants) < 2:
+                self.plan.skipped.append((a.line, "an interaction needs at least two people"))
+                continue
+            iid = stable_id("i", f"{a.source}:{a.source_id}")
+            initiated = self.ref(a.initiated_by, a.line) if a.initiated_by else None
+            interaction = Interaction(iid, a.at, participants, channel=a.channel, kind=a.kind,
+                                      summary=a.summary, source=a.source, initiated_by=initiated)
+            self.plan.network.interactions.append(interaction)
+            self.plan.interaction_hashes[iid] = _hash(interaction)
+
+    def ties_favors_introductions(self) -> None:
+        n = self.plan.network
+        for t in self.parsed.ties:
+            a, b = self.ref(t.a, t.line), self.ref(t.b, t.line)
+            if a != b:
+                n.knows.append(Knows(a, b, since=t.since, context=t.context, source=self.parsed.format))
+        for f in self.parsed.favors:
+            n.favors.append(Favor(stable_id("f", f"{self.parsed.format}:{f.source_id}"), f.at,
+                                  self.ref(f.person, f.line), f.direction, f.kind, f.status, f.note))
+        for i in self.parsed.introductions:
+            n.introductions.append(Introduction(stable_id("n", f"{self.parsed.format}:{i.source_id}"), i.at,
+                                                self.ref(i.a, i.line), self.ref(i.b, i.line),
+                                                self.ref(i.made_by, i.line), i.status, i.outcome, i.note))
+
+
+def _contact_fields(c: Contact) -> dict[str, Any]:
+    """What this source says about the person, as plain JSON-able values."""
+    fields: dict[str, Any] = {f: getattr(c, f) for f in SCALARS if f != "birthday" and getattr(c, f)}
+    if c.birthday:
+        fields["birthday"] = str(c.birthday)
+    if not c.met_how and c.connected_on:
+        fields["met_how"] = f"connected on {c.source} {c.connected_on.isoformat()}"
+    for f in LISTS:
+        values = getattr(c, f)
+        if values:
+            fields[f] = list(dict.fromkeys(values))
+    return fields
+
+
+def _hash(i: Interaction) -> str:
+    return hashlib.sha1(repr((i.at.isoformat(), i.participants, i.channel, i.kind, i.summary,
+                              i.initiated_by)).encode()).hexdigest()[:16]

@@ -1,0 +1,383 @@
+"""vCard 2.1, 3.0 and 4.0 address books (iPhone/iCloud, Android, Google exports).
+
+vobject reads each property line, but it loses track of physical line numbers
+and its text decoding cuts values at the first unescaped comma (``NOTE:Met at
+a conference, London`` comes back as ``Met at a conference``). So this module
+does the file-level work itself, keeping line numbers:
+
+1. ``read_text``: the file as UTF-8; binary data is refused at its line.
+2. ``logical_lines``: unfolding (continuation lines, vCard 2.1
+   quoted-printable soft breaks and unindented base64 blocks), each logical
+   line remembering the physical line it starts on.
+3. ``_cards``: BEGIN:VCARD / END:VCARD blocks, each line parsed by vobject
+   (which also decodes quoted-printable), errors named by physical line.
+4. ``_contact``: one card to one ``Contact``; odd values go to ``skipped``.
+
+``read_text`` and ``logical_lines`` are shared with ``loaders/ical.py``:
+iCalendar uses the same content-line syntax.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import NamedTuple
+
+from vobject.base import ContentLine, ParseError, textLineToContentLine
+from vobject.icalendar import stringToTextValues
+
+from graph.model import Birthday, normalize_email, normalize_phone
+from loaders.records import Contact, LoadError, ParsedFile, ParseOptions
+
+SOURCE = "vcard"
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_LINE_BREAK_BYTES = re.compile(rb"\r\n|\r|\n")
+# Control characters never appear in a text export; they mean binary data.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_BASE64_ONLY = re.compile(r"[A-Za-z0-9+/=]+")
+
+# Unescaped by ``_text``; ``\:`` is not in the RFC but Apple writes it in URLs.
+_ESCAPABLE = '\\;,:Nn"'
+_BINARY_PROPERTIES = {"PHOTO", "LOGO", "SOUND", "KEY"}  # never read, so never decoded
+_CHILD_LABELS = {"child", "son", "daughter"}
+_DROPPED_CATEGORIES = {"mycontacts"}  # Google's "all contacts" system group
+_BDAY = re.compile(r"(?:(\d{4})-?|--)(\d{2})-?(\d{2})")
+
+
+# =============================================================================
+# Text and logical lines (shared with loaders/ical.py)
+# =============================================================================
+
+class LogicalLine(NamedTuple):
+    number: int  # the 1-based physical line it starts on
+    text: str
+
+
+def read_text(path: Path) -> str:
+    """The file as text; non-UTF-8 or binary data is a ``LoadError`` at its line."""
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = len(_LINE_BREAK_BYTES.findall(data, 0, e.start)) + 1
+        raise LoadError(str(path), line, f"not UTF-8 text (byte 0x{data[e.start]:02x}): binary, or another encoding") from None
+    control = _CONTROL.search(text)
+    if control:
+        line = len(_LINE_BREAK.findall(text, 0, control.start())) + 1
+        raise LoadError(str(path), line, f"binary data (control character 0x{ord(control.group()):02x})")
+    return text
+
+
+@dataclass
+class _Unfolding:
+    """A logical line being assembled from physical lines."""
+
+    number: int
+    parts: list[str]
+    quoted_printable: bool
+    base64: bool
+
+    @classmethod
+    def start(cls, number: int, text: str) -> _Unfolding:
+        head = text.split(":", 1)[0].upper()
+        return cls(number, [text], "QUOTED-PRINTABLE" in head,
+                   "BASE64" in head or "ENCODING=B" in head)
+
+    def takes(self, raw: str) -> bool:
+        """Whether physical line ``raw`` continues this logical line (and append it if so)."""
+        if self.quoted_printable and self.parts[-1].endswith("="):
+            # A quoted-printable soft break: "=" at the end joins the next line as is.
+            self.parts[-1] = self.parts[-1][:-1]
+            self.parts.append(raw)
+        elif raw[:1] in (" ", "\t"):
+            self.parts.append(raw[1:])
+        elif self.base64 and _BASE64_ONLY.fullmatch(raw):
+            # vCard 2.1 lets base64 run on unindented lines until a blank line.
+            self.parts.append(raw)
+        else:
+            return False
+        return True
+
+    def done(self) -> LogicalLine:
+        return LogicalLine(self.number, "".join(self.parts))
+
+
+def logical_lines(text: str) -> list[LogicalLine]:
+    """Unfold ``text`` into logical lines, each with the physical line it starts on.
+
+    Folding follows RFC 6350/5545 (drop the line break and one space or tab).
+    Blank lines are dropped; they also end a vCard 2.1 base64 block.
+    """
+    lines: list[LogicalLine] = []
+    current: _Unfolding | None = None
+    for number, raw in enumerate(_LINE_BREAK.split(text), 1):
+        if current and current.takes(raw):
+            continue
+        if current:
+            lines.append(current.done())
+        current = _Unfolding.start(number, raw) if raw.strip() else None
+    if current:
+        lines.append(current.done())
+    return lines
+
+
+def _property_name(text: str) -> str:
+    """``item1.TEL;TYPE=CELL:…`` -> ``TEL``."""
+    return re.split(r"[;:]", text, maxsplit=1)[0].rsplit(".", 1)[-1].strip().upper()
+
+
+def _line_value(text: str) -> str:
+    """What follows the first colon, e.g. ``VCARD`` for ``BEGIN:VCARD``."""
+    return text.split(":", 1)[1].strip().upper() if ":" in text else ""
+
+
+# =============================================================================
+# Cards
+# =============================================================================
+
+@dataclass
+class _Card:
+    line: int  # BEGIN:VCARD
+    properties: list[ContentLine] = field(default_factory=list)  # lineNumber = physical line
+
+    def all(self, name: str) -> list[ContentLine]:
+        return [p for p in self.properties if p.name == name]
+
+    def first(self, name: str) -> ContentLine | None:
+        return next(iter(self.all(name)), None)
+
+
+def _cards(path: Path, lines: list[LogicalLine]) -> list[_Card]:
+    """Split logical lines into cards, parsing each property line with vobject."""
+    cards: list[_Card] = []
+    card: _Card | None = None
+    for number, text in lines:
+        name, value = _property_name(text), _line_value(text)
+        if name == "BEGIN" and value == "VCARD":
+            if card:
+                raise LoadError(str(path), card.line, f"BEGIN:VCARD has no END:VCARD (next card begins at line {number})")
+            card = _Card(number)
+        elif name == "END" and value == "VCARD":
+            if not card:
+                raise LoadError(str(path), number, "END:VCARD without BEGIN:VCARD")
+            cards.append(card)
+            card = None
+        elif not card:
+            raise LoadError(str(path), number, f"text outside a BEGIN:VCARD … END:VCARD block: {text[:60]!r}")
+        elif name not in _BINARY_PROPERTIES:
+            card.properties.append(_property(path, number, text))
+    if card:
+        raise LoadError(str(path), card.line, "BEGIN:VCARD has no END:VCARD")
+    if not cards:
+        raise LoadError(str(path), 1, "no vCard in this file (no BEGIN:VCARD)")
+    return cards
+
+
+def _property(path: Path, number: int, text: str) -> ContentLine:
+    try:
+        return textLineToContentLine(text, number)
+    except ParseError:
+        raise LoadError(str(path), number, f"not a vCard property line: {text[:60]!r}") from None
+    except (UnicodeDecodeError, LookupError) as e:
+        # vobject decodes quoted-printable values here, with the line's CHARSET.
+        raise LoadError(str(path), number, f"quoted-printable value does not decode ({e})") from None
+
+
+# =============================================================================
+# Card -> Contact
+# =============================================================================
+
+def parse(path: Path, options: ParseOptions) -> ParsedFile:
+    cards = _cards(path, logical_lines(read_text(path)))
+    parsed = ParsedFile(path=str(path), format="vcard")
+    seen_ids: dict[str, int] = {}
+    for card in cards:
+        contact = _contact(card, options, parsed.skipped)
+        if contact:
+            contact.source_id = _unique(contact.source_id, seen_ids)
+            parsed.contacts.append(contact)
+    return parsed
+
+
+def _unique(source_id: str, seen: dict[str, int]) -> str:
+    """Two cards with one id (a repeated UID, two "Sam"s with no email) stay two contacts.
+
+    The suffix depends only on file order, so re-importing the file gives the same ids.
+    """
+    seen[source_id] = seen.get(source_id, 0) + 1
+    return source_id if seen[source_id] == 1 else f"{source_id}#{seen[source_id]}"
+
+
+def _contact(card: _Card, options: ParseOptions, skipped: list[tuple[int, str]]) -> Contact | None:
+    if _is_group(card):
+        skipped.append((card.line, "a contact group, not a person"))
+        return None
+    family, given = _name_parts(card)
+    emails = _emails(card, skipped)
+    phones = _phones(card, options.default_region, skipped)
+    company = _company(card)
+    name = (_first_text(card, "FN") or " ".join(filter(None, (given, family)))
+            or company or next(iter(emails + phones), ""))
+    if not name:
+        skipped.append((card.line, "card has no name, email or phone"))
+        return None
+    return Contact(
+        source=SOURCE,
+        source_id=_first_text(card, "UID") or _hashed_id(name, emails + phones),
+        line=card.line,
+        name=name,
+        given_name=given,
+        family_name=family,
+        nickname=", ".join(_list_values(card, "NICKNAME")) or None,
+        emails=emails,
+        phones=phones,
+        birthday=_birthday(card, skipped),
+        company=company,
+        title=_first_text(card, "TITLE"),
+        location=_location(card),
+        notes=_notes(card),
+        children=_children(card, skipped),
+        tags=_tags(card),
+        urls=_dedupe(_text(p) for p in card.all("URL")),
+    )
+
+
+def _is_group(card: _Card) -> bool:
+    kinds = {_text(p).lower() for p in card.all("KIND") + card.all("X-ADDRESSBOOKSERVER-KIND")}
+    return "group" in kinds
+
+
+def _hashed_id(name: str, keys: list[str]) -> str:
+    """A card without UID is known by its name and first email or phone."""
+    basis = f"{name}\x1f{keys[0] if keys else ''}"
+    return "sha1:" + hashlib.sha1(basis.encode()).hexdigest()[:16]
+
+
+# --- values ------------------------------------------------------------------
+
+def _text(prop: ContentLine) -> str:
+    """A text value with backslash escapes undone (``\\n``, ``\\,``, ``\\;``, ``\\\\``)."""
+    return stringToTextValues(prop.value, listSeparator=None, charList=_ESCAPABLE)[0].strip()
+
+
+def _components(prop: ContentLine, separator: str) -> list[str]:
+    """A structured (``;``) or list (``,``) value, split only at unescaped separators."""
+    return [v.strip() for v in stringToTextValues(prop.value, listSeparator=separator, charList=_ESCAPABLE)]
+
+
+def _first_text(card: _Card, name: str) -> str | None:
+    prop = card.first(name)
+    return (_text(prop) or None) if prop else None
+
+
+def _list_values(card: _Card, name: str) -> list[str]:
+    return _dedupe(v for p in card.all(name) for v in _components(p, ","))
+
+
+def _dedupe(values) -> list[str]:
+    return list(dict.fromkeys(v for v in values if v))
+
+
+def _labels(card: _Card, prop: ContentLine) -> set[str]:
+    """TYPE parameters plus Apple's group label (``item2.X-ABLabel:_$!<Child>!$_`` -> ``child``)."""
+    labels = {t.lower() for value in prop.params.get("TYPE", []) for t in value.split(",")}
+    labels |= {s.lower() for s in prop.singletonparams}
+    if prop.group:
+        for label in card.all("X-ABLABEL"):
+            if label.group and label.group.lower() == prop.group.lower():
+                labels.add(re.sub(r"^_\$!<(.*)>!\$_$", r"\1", _text(label)).lower())
+    return labels
+
+
+# --- fields ------------------------------------------------------------------
+
+def _name_parts(card: _Card) -> tuple[str | None, str | None]:
+    """(family, given) from N: ``family;given;additional;prefix;suffix``."""
+    prop = card.first("N")
+    parts = (_components(prop, ";") if prop else []) + ["", ""]
+    return parts[0] or None, parts[1] or None
+
+
+def _emails(card: _Card, skipped: list[tuple[int, str]]) -> list[str]:
+    emails = []
+    for prop in card.all("EMAIL"):
+        value = normalize_email(_text(prop)).removeprefix("mailto:")
+        if "@" in value:
+            emails.append(value)
+        elif value:
+            skipped.append((prop.lineNumber, f"EMAIL {value!r} is not an email address"))
+    return _dedupe(emails)
+
+
+def _phones(card: _Card, region: str | None, skipped: list[tuple[int, str]]) -> list[str]:
+    phones = []
+    for prop in card.all("TEL"):
+        value = _text(prop).removeprefix("tel:")  # vCard 4 writes TEL;VALUE=uri:tel:+44…
+        try:
+            phones.append(normalize_phone(value, region))
+        except ValueError as e:
+            skipped.append((prop.lineNumber, f"TEL: {e}"))
+    return _dedupe(phones)
+
+
+def _birthday(card: _Card, skipped: list[tuple[int, str]]) -> Birthday | None:
+    """``1990-05-17``, ``19900517``, ``--0517``, ``--05-17``; Apple's omitted year is no year."""
+    prop = card.first("BDAY")
+    if not prop:
+        return None
+    value = _text(prop).split("T", 1)[0]  # some exports add a time of day
+    match = _BDAY.fullmatch(value)
+    try:
+        if not match:
+            raise ValueError("not a date")
+        year = int(match.group(1)) if match.group(1) else None
+        # iOS stores a birthday without year as year 1604 and says so in this parameter.
+        if year is not None and str(year) in prop.params.get("X-APPLE-OMIT-YEAR", []):
+            year = None
+        return Birthday(int(match.group(2)), int(match.group(3)), year)
+    except ValueError as e:
+        skipped.append((prop.lineNumber, f"BDAY {value!r}: {e}"))
+        return None
+
+
+def _company(card: _Card) -> str | None:
+    prop = card.first("ORG")
+    return (_components(prop, ";")[0] or None) if prop else None
+
+
+def _location(card: _Card) -> str | None:
+    """The city of the first address that has one (else its region, else its country)."""
+    for prop in card.all("ADR"):
+        parts = _components(prop, ";") + [""] * 7  # box;extended;street;city;region;code;country
+        place = parts[3] or parts[4] or parts[6]
+        if place:
+            return place
+    return None
+
+
+def _notes(card: _Card) -> str | None:
+    notes = [_text(p).replace("\r\n", "\n") for p in card.all("NOTE")]
+    return "\n\n".join(n for n in notes if n) or None
+
+
+def _children(card: _Card, skipped: list[tuple[int, str]]) -> list[str]:
+    """Apple/Google ``X-ABRELATEDNAMES`` labelled as a child; vCard 4 ``RELATED;TYPE=child``."""
+    children = []
+    for prop in card.all("X-ABRELATEDNAMES") + card.all("RELATED"):
+        if not _labels(card, prop) & _CHILD_LABELS:
+            continue
+        value = _text(prop)
+        is_text = [v.lower() for v in prop.params.get("VALUE", [])] == ["text"]
+        if prop.name == "RELATED" and not is_text and re.fullmatch(r"[a-z][a-z0-9+.-]*:\S+", value, re.I):
+            skipped.append((prop.lineNumber, f"RELATED child {value!r} is a reference, not a name"))
+        else:
+            children.append(value)
+    return _dedupe(children)
+
+
+def _tags(card: _Card) -> list[str]:
+    return [t for t in _dedupe(v.lower() for v in _list_values(card, "CATEGORIES"))
+            if t not in _DROPPED_CATEGORIES]
