@@ -8,20 +8,24 @@ arguments, call one function, print the answer.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import sys
 from datetime import date, datetime, timezone
+from pathlib import Path
 from typing import Annotated, Any, Optional
 
 import typer
 from rich.console import Console
+from rich.progress import Progress
 from rich.table import Table
 
 from graph import cypher
 from graph.model import Birthday, Interaction, Person, new_id, normalize_email, normalize_phone
 from graph.server import EmbeddedServer, ServerError
 from graph.store import Store, StoreError
+from loaders.records import FORMATS
 
 app = typer.Typer(help="Kith: your network as a graph. Every command takes --help.",
                   no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
@@ -226,6 +230,96 @@ def log(
         except StoreError as e:
             fail(str(e))
     out.print(f"logged {kind} ({channel}) with {', '.join(ids)} as {interaction.id}")
+
+
+# -- import ----------------------------------------------------------------------------
+
+
+@app.command("import")
+def import_(
+    paths: Annotated[list[Path], typer.Argument(help="Files to import (LinkedIn, Google, Outlook, vCard, iCalendar, Kith CSV/JSON, edge lists).", exists=True, dir_okay=False)],
+    format: Annotated[Optional[str], typer.Option(help=f"Force a format: {', '.join(FORMATS)}.")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would change; write nothing.")] = False,
+    default_region: Annotated[str, typer.Option(help="Country for phone numbers without a +code.")] = "GB",
+) -> None:
+    """Import contacts and history; people already known are merged, not duplicated."""
+    from loaders.importer import import_file
+    from loaders.records import LoadError
+    from loaders.resolve import PeopleIndex
+
+    failed = 0
+    with connect() as store:
+        index = PeopleIndex(*store.people_index_rows())
+        for path in paths:
+            try:
+                with _progress(path) as progress:
+                    result = import_file(store, path, format=format, default_region=default_region,
+                                         dry_run=dry_run, progress=progress, index=index)
+            except (LoadError, ValueError) as e:
+                err.print(f"[bold red]error:[/] {e} (nothing from this file was written)", highlight=False)
+                failed += 1
+                index = PeopleIndex(*store.people_index_rows())  # the failed file may have touched the snapshot
+                continue
+            _print_import(path, result)
+    if failed:
+        raise typer.Exit(1)
+
+
+@contextlib.contextmanager
+def _progress(path: Path):
+    """A progress bar for files big enough to take more than a second (about 1 MB)."""
+    if path.stat().st_size < 1_000_000 or not err.is_terminal:
+        yield None
+        return
+    with Progress(*Progress.get_default_columns(), console=err, transient=True) as bar:
+        task = bar.add_task(f"writing {path.name}", total=None)
+
+        def advance(rows: int, total: int) -> None:
+            bar.update(task, total=total, advance=rows)
+
+        yield advance
+
+
+def _print_import(path: Path, result) -> None:
+    plan = result.plan
+    head = f"{path} ({plan.format})" + (" [yellow]dry run: nothing written[/]" if result.dry_run else "")
+    out.print(head, highlight=False)
+    counts = result.summary()
+    out.print("  " + ", ".join(f"{v} {k}" for k, v in counts.items()), highlight=False)
+    for key, person_id, rule in plan.merges[:10]:
+        out.print(f"  merged {key} into {person_id} ({rule})", highlight=False)
+    for c in plan.candidates[:10]:
+        out.print(f"  possible duplicate: {c.a} ~ {c.b} ({c.reason}, {c.score:.0f}): see `kith.py merge --list`",
+                  highlight=False)
+    for line, reason in plan.skipped[:10]:
+        out.print(f"  skipped line {line}: {reason}", highlight=False)
+    if len(plan.skipped) > 10:
+        out.print(f"  … and {len(plan.skipped) - 10} more skipped", highlight=False)
+
+
+# -- me ------------------------------------------------------------------------------
+
+
+@app.command("me")
+def me(
+    name: Annotated[Optional[str], typer.Option(help="Your name (needed the first time).")] = None,
+    email: Annotated[list[str], typer.Option(help="An address of yours (repeatable): calendars and exports recognise you by it.")] = [],
+) -> None:
+    """Say who you are (or show it): imports recognise you by your addresses."""
+    with connect() as store:
+        owner = store.owner()
+        if owner is None and not name:
+            fail("Kith does not know you yet: `kith.py me --name \"Your Name\" --email you@example.com`")
+        if name or email:
+            person = Person(id=owner["id"] if owner else "me", name=name or owner["name"], me=True,
+                            emails=[normalize_email(e) for e in email], sources=["cli"])
+            current = store.person(person.id)
+            if current:
+                person.emails = sorted({*current.person.emails, *person.emails})
+            store.upsert_people([person])
+        details = store.person(store.owner()["id"])
+    out.print(f"you are {details.person.name} ({details.person.id}); "
+              f"addresses: {', '.join(details.person.emails) or 'none yet'}", highlight=False)
 
 
 # -- demo ----------------------------------------------------------------------------

@@ -27,7 +27,7 @@ from graph.model import (
 from graph.server import DATABASE, ROOT_USER, EmbeddedServer
 
 BATCH = 5_000  # rows per UNWIND: large enough to amortise a round trip, small enough for the heap
-IMPORT_BATCH = 20_000  # imports are mostly interactions: bigger batches measured ~20% faster
+IMPORT_BATCH = 10_000  # imports are mostly interactions: bigger batches than BATCH measured faster
 
 
 class StoreError(ValueError):
@@ -154,14 +154,13 @@ class Store:
         not_same = [(r["a"], r["b"]) for r in self.read(Q.NOT_SAME_PAIRS)]
         return people, sources, not_same
 
-    def new_or_changed_interactions(self, hashes: dict[str, str]) -> tuple[set[str], set[str]]:
+    def new_or_changed_interactions(self, interactions: list[Interaction],
+                                    hashes: dict[str, str]) -> tuple[set[str], set[str]]:
         """Split interaction ids into (new, changed) by comparing content hashes with the store's."""
-        ids = sorted(hashes)
-        stored = {}
-        for start in range(0, len(ids), 50_000):
-            stored.update({r["id"]: r["hash"] for r in self.read(Q.INTERACTION_HASHES, ids=ids[start:start + 50_000])})
-        new = {i for i in ids if i not in stored}
-        changed = {i for i in ids if i in stored and stored[i] != hashes[i]}
+        sources = sorted({i.source for i in interactions if i.source})
+        stored = {r["id"]: r["hash"] for r in self.read(Q.INTERACTION_HASHES, sources=sources)} if sources else {}
+        new = {i for i in hashes if i not in stored}
+        changed = {i for i in hashes if i in stored and stored[i] != hashes[i]}
         return new, changed
 
     def apply_import(self, people: dict[str, dict[str, Any]], source_records: list[dict], changes: list[dict],
@@ -171,7 +170,7 @@ class Store:
         ``people`` are full property maps (new and changed people only); interactions
         already stored with the same content hash are skipped, so a re-import writes nothing.
         """
-        new, changed = self.new_or_changed_interactions(hashes)
+        new, changed = self.new_or_changed_interactions(network.interactions, hashes)
         fresh = [i for i in network.interactions if i.id in new]
         updated = [i for i in network.interactions if i.id in changed]
         steps = [(Q.UPSERT_PEOPLE, [{"id": pid, "props": _import_props(p)} for pid, p in people.items()]),

@@ -51,7 +51,7 @@ def import_file(store, path: Path, *, format: str | None = None, default_region:
         index = PeopleIndex(*store.people_index_rows())
     plan = plan_import(parsed, index, now=datetime.now(timezone.utc))
     if dry_run:
-        new, changed = store.new_or_changed_interactions(plan.interaction_hashes)
+        new, changed = store.new_or_changed_interactions(plan.network.interactions, plan.interaction_hashes)
         plan.network.interactions = [i for i in plan.network.interactions if i.id in new | changed]
         return ImportResult(plan, {}, True)
     written = store.apply_import(plan.people, plan.source_records, plan.changes, plan.network,
