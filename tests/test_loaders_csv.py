@@ -24,7 +24,7 @@ from loaders.parse import PARSERS, parse_file
 from loaders.records import FORMATS, ME, LoadError, ParseOptions
 
 ROOT = Path(__file__).resolve().parents[1]
-COLLEGE_MSG = Path("/work/shared/datasets/CollegeMsg.txt")
+COLLEGE_MSG = ROOT.parent / "shared" / "datasets" / "CollegeMsg.txt"  # shared/ sits beside the checkout
 KITH_EXAMPLE = ROOT / "loaders" / "examples" / "kith-history.csv"
 GB = ParseOptions(default_region="GB")
 
