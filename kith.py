@@ -297,6 +297,89 @@ def _print_import(path: Path, result) -> None:
         out.print(f"  … and {len(plan.skipped) - 10} more skipped", highlight=False)
 
 
+# -- merge ---------------------------------------------------------------------------
+
+# mode -> (fewest arguments, most arguments, usage)
+_MERGE_USAGE = {"": (2, 2, "kith.py merge KEEP DROP"), "--list": (0, 0, "kith.py merge --list"),
+                "--undo": (0, 1, "kith.py merge --undo [MERGE_ID]"), "--not-same": (2, 2, "kith.py merge --not-same A B")}
+
+
+@app.command("merge")
+def merge(
+    people: Annotated[Optional[list[str]], typer.Argument(
+        help="KEEP DROP: the record to keep and the one merged into it (ids or names); "
+             "with --undo, a merge id; with --not-same, the two people.", metavar="KEEP DROP",
+        show_default=False)] = None,
+    list_: Annotated[bool, typer.Option("--list", help="List people who may be the same human.")] = False,
+    undo: Annotated[bool, typer.Option("--undo", help="Undo a merge (default: the latest).")] = False,
+    not_same: Annotated[bool, typer.Option("--not-same", help="Say two people are different humans.")] = False,
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Merge two records of one person (undoable), list candidates, or say two people differ."""
+    args = people or []
+    modes = [flag for flag, on in (("--list", list_), ("--undo", undo), ("--not-same", not_same)) if on]
+    if len(modes) > 1:
+        fail(f"use one of {', '.join(modes)} at a time")
+    least, most, usage = _MERGE_USAGE[modes[0] if modes else ""]
+    if not least <= len(args) <= most:
+        fail(f"expected: {usage}")
+    with connect() as store:
+        try:
+            if list_:
+                _merge_list(store)
+            elif undo:
+                done = store.undo_merge(args[0] if args else None)
+                out.print(f"undid {done['id']}: {done['drop_name']} ({done['drop']}) is back, "
+                          f"{done['keep_name']} ({done['keep']}) as before", highlight=False)
+            elif not_same:
+                a, b = store.resolve(args[0]), store.resolve(args[1])
+                store.not_same(a, b)
+                out.print(f"noted: {a} and {b} are different people; they will not be suggested again",
+                          highlight=False)
+            else:
+                _merge_two(store, store.resolve(args[0]), store.resolve(args[1]), yes)
+        except StoreError as e:
+            fail(str(e))
+
+
+def _merge_list(store: Store) -> None:
+    from loaders.resolve import PeopleIndex, find_candidates
+
+    index = PeopleIndex(*store.people_index_rows())
+    candidates = find_candidates(index)
+    if not candidates:
+        out.print("no merge candidates")
+        return
+    name = {pid: k.props.get("name") for pid, k in index.people.items()}
+    # Ids are copied into `kith.py merge KEEP DROP`: never wrapped or cut, even in 80 columns.
+    widest = max(len(x) for c in candidates for x in (c.a, c.b))
+    table = Table("keep", "drop", "names", "why", "evidence")
+    for column in table.columns[:2]:
+        column.no_wrap, column.min_width = True, widest
+    for c in candidates:
+        names = name[c.a] if name[c.a] == name[c.b] else f"{name[c.a]} / {name[c.b]}"
+        table.add_row(c.a, c.b, names, f"{c.reason} ({c.score:.0f})", c.evidence)
+    out.print(table)
+    out.print("merge one pair: kith.py merge KEEP DROP (undo: kith.py merge --undo); "
+              "different people: kith.py merge --not-same A B", highlight=False)
+
+
+def _merge_two(store: Store, keep: str, drop: str, yes: bool) -> None:
+    if keep == drop:
+        fail(f"both name the same person ({keep})")
+    for role, pid in (("keep", keep), ("drop", drop)):
+        d = store.person(pid)
+        p = d.person
+        facts = [x for x in (p.company, p.title, ", ".join(p.emails), ", ".join(p.phones)) if x]
+        out.print(f"{role}: {p.name} ({p.id}) {'; '.join(facts)} [{d.interactions} interactions, "
+                  f"sources: {', '.join(p.sources) or '-'}]", highlight=False)
+    if not yes and not typer.confirm(f"Merge {drop} into {keep}?"):
+        raise typer.Exit(1)
+    merge_id = store.merge(keep, drop)
+    out.print(f"merged {drop} into {keep} as {merge_id}; undo with `kith.py merge --undo {merge_id}`",
+              highlight=False)
+
+
 # -- me ------------------------------------------------------------------------------
 
 

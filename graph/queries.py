@@ -28,6 +28,7 @@ SCHEMA = [
     "CREATE CONSTRAINT tag_id IF NOT EXISTS FOR (n:Tag) REQUIRE n.id IS UNIQUE",
     "CREATE CONSTRAINT source_record_id IF NOT EXISTS FOR (n:SourceRecord) REQUIRE n.id IS UNIQUE",
     "CREATE CONSTRAINT change_id IF NOT EXISTS FOR (n:Change) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT merge_id IF NOT EXISTS FOR (n:Merge) REQUIRE n.id IS UNIQUE",
     "CREATE INDEX person_name_key IF NOT EXISTS FOR (n:Person) ON (n.name_key)",
     "CREATE INDEX person_me IF NOT EXISTS FOR (n:Person) ON (n.me)",
     "CREATE INDEX interaction_at IF NOT EXISTS FOR (n:Interaction) ON (n.at)",
@@ -234,6 +235,296 @@ FORGET_PERSON = """
 MATCH (p:Person {id: $id})
 DETACH DELETE p
 RETURN count(*) AS deleted
+"""
+
+# -- merging two records of one person (graph/merge.py plans, Store.merge runs) ---
+#
+# A merge reads both people whole, moves every relationship of `drop` to `keep`,
+# deletes `drop` and keeps a snapshot in a (:Merge) node; undo replays the
+# snapshot. Relationship types and labels cannot be parameters (and APOC is not
+# there on ArcadeDB), so each kind of relationship has its own pair of
+# statements: PUT_REL_* makes sure the relationship exists with exactly
+# row.props, DELETE_REL_* removes it. Rows name both ends by Kith id
+# (row.start -> row.end, in the stored direction).
+
+PERSON_PROPERTIES = """
+MATCH (p:Person {id: $id})
+RETURN properties(p) AS props
+"""
+
+# Every relationship, whatever its type, so that nothing can be lost unseen.
+PERSON_RELATIONSHIPS = """
+MATCH (p:Person {id: $id})-[r]-(o)
+RETURN type(r) AS type, startNode(r) = p AS out, o.id AS other, labels(o) AS labels,
+       properties(r) AS props
+"""
+
+# Interaction.initiated_by holds a person id as a value, not a relationship: it
+# follows the merge too.
+INITIATED_BY = """
+MATCH (:Person {id: $id})<-[:WITH]-(i:Interaction)
+WHERE i.initiated_by = $id
+RETURN i.id AS id
+"""
+
+SET_INITIATED_BY = """
+UNWIND $ids AS id
+MATCH (i:Interaction {id: id})
+SET i.initiated_by = $person
+"""
+
+SET_PERSON_PROPERTIES = """
+MATCH (p:Person {id: $id})
+SET p = $props
+"""
+
+CREATE_PERSON = """
+CREATE (p:Person)
+SET p = $props
+"""
+
+RECORD_MERGE = """
+CREATE (m:Merge {id: $id, at: $at, keep: $keep, drop: $drop, keep_name: $keep_name,
+                 drop_name: $drop_name, snapshot: $snapshot, undone: false})
+"""
+
+MERGES = """
+MATCH (m:Merge)
+RETURN m.id AS id, m.at AS at, m.keep AS keep, m.drop AS drop, m.keep_name AS keep_name,
+       m.drop_name AS drop_name, m.undone AS undone
+ORDER BY m.at DESC, m.id DESC
+"""
+
+MERGE_SNAPSHOT = """
+MATCH (m:Merge {id: $id})
+RETURN m.snapshot AS snapshot, m.undone AS undone
+"""
+
+MARK_MERGE_UNDONE = """
+MATCH (m:Merge {id: $id})
+SET m.undone = true, m.undone_at = $at
+"""
+
+# Undirected: one NOT_SAME per pair, whichever way it was first said.
+RECORD_NOT_SAME = """
+MATCH (a:Person {id: $a})
+MATCH (b:Person {id: $b})
+MERGE (a)-[:NOT_SAME]-(b)
+"""
+
+PUT_REL_WITH_INTERACTION = """
+UNWIND $rows AS row
+MATCH (i:Interaction {id: row.start})
+MATCH (p:Person {id: row.end})
+MERGE (i)-[r:WITH]->(p)
+SET r = row.props
+"""
+
+DELETE_REL_WITH_INTERACTION = """
+UNWIND $rows AS row
+MATCH (:Interaction {id: row.start})-[r:WITH]->(:Person {id: row.end})
+DELETE r
+"""
+
+PUT_REL_WITH_FAVOR = """
+UNWIND $rows AS row
+MATCH (f:Favor {id: row.start})
+MATCH (p:Person {id: row.end})
+MERGE (f)-[r:WITH]->(p)
+SET r = row.props
+"""
+
+DELETE_REL_WITH_FAVOR = """
+UNWIND $rows AS row
+MATCH (:Favor {id: row.start})-[r:WITH]->(:Person {id: row.end})
+DELETE r
+"""
+
+PUT_REL_INTRODUCED = """
+UNWIND $rows AS row
+MATCH (n:Introduction {id: row.start})
+MATCH (p:Person {id: row.end})
+MERGE (n)-[r:INTRODUCED]->(p)
+SET r = row.props
+"""
+
+DELETE_REL_INTRODUCED = """
+UNWIND $rows AS row
+MATCH (:Introduction {id: row.start})-[r:INTRODUCED]->(:Person {id: row.end})
+DELETE r
+"""
+
+PUT_REL_DESCRIBES = """
+UNWIND $rows AS row
+MATCH (s:SourceRecord {id: row.start})
+MATCH (p:Person {id: row.end})
+MERGE (s)-[r:DESCRIBES]->(p)
+SET r = row.props
+"""
+
+DELETE_REL_DESCRIBES = """
+UNWIND $rows AS row
+MATCH (:SourceRecord {id: row.start})-[r:DESCRIBES]->(:Person {id: row.end})
+DELETE r
+"""
+
+PUT_REL_OF = """
+UNWIND $rows AS row
+MATCH (c:Change {id: row.start})
+MATCH (p:Person {id: row.end})
+MERGE (c)-[r:OF]->(p)
+SET r = row.props
+"""
+
+DELETE_REL_OF = """
+UNWIND $rows AS row
+MATCH (:Change {id: row.start})-[r:OF]->(:Person {id: row.end})
+DELETE r
+"""
+
+PUT_REL_MADE = """
+UNWIND $rows AS row
+MATCH (p:Person {id: row.start})
+MATCH (n:Introduction {id: row.end})
+MERGE (p)-[r:MADE]->(n)
+SET r = row.props
+"""
+
+DELETE_REL_MADE = """
+UNWIND $rows AS row
+MATCH (:Person {id: row.start})-[r:MADE]->(:Introduction {id: row.end})
+DELETE r
+"""
+
+PUT_REL_TAGGED = """
+UNWIND $rows AS row
+MATCH (p:Person {id: row.start})
+MATCH (t:Tag {id: row.end})
+MERGE (p)-[r:TAGGED]->(t)
+SET r = row.props
+"""
+
+DELETE_REL_TAGGED = """
+UNWIND $rows AS row
+MATCH (:Person {id: row.start})-[r:TAGGED]->(:Tag {id: row.end})
+DELETE r
+"""
+
+PUT_REL_HAS_SKILL = """
+UNWIND $rows AS row
+MATCH (p:Person {id: row.start})
+MATCH (s:Skill {id: row.end})
+MERGE (p)-[r:HAS_SKILL]->(s)
+SET r = row.props
+"""
+
+DELETE_REL_HAS_SKILL = """
+UNWIND $rows AS row
+MATCH (:Person {id: row.start})-[r:HAS_SKILL]->(:Skill {id: row.end})
+DELETE r
+"""
+
+PUT_REL_NEEDS = """
+UNWIND $rows AS row
+MATCH (p:Person {id: row.start})
+MATCH (s:Skill {id: row.end})
+MERGE (p)-[r:NEEDS]->(s)
+SET r = row.props
+"""
+
+DELETE_REL_NEEDS = """
+UNWIND $rows AS row
+MATCH (:Person {id: row.start})-[r:NEEDS]->(:Skill {id: row.end})
+DELETE r
+"""
+
+PUT_REL_INTERESTED_IN = """
+UNWIND $rows AS row
+MATCH (p:Person {id: row.start})
+MATCH (i:Interest {id: row.end})
+MERGE (p)-[r:INTERESTED_IN]->(i)
+SET r = row.props
+"""
+
+DELETE_REL_INTERESTED_IN = """
+UNWIND $rows AS row
+MATCH (:Person {id: row.start})-[r:INTERESTED_IN]->(:Interest {id: row.end})
+DELETE r
+"""
+
+PUT_REL_ATTENDED = """
+UNWIND $rows AS row
+MATCH (p:Person {id: row.start})
+MATCH (e:Event {id: row.end})
+MERGE (p)-[r:ATTENDED]->(e)
+SET r = row.props
+"""
+
+DELETE_REL_ATTENDED = """
+UNWIND $rows AS row
+MATCH (:Person {id: row.start})-[r:ATTENDED]->(:Event {id: row.end})
+DELETE r
+"""
+
+# A person can hold several titles at one organization: the title tells the jobs
+# apart, as in RECORD_EMPLOYMENTS (which always writes one, "" when unknown).
+PUT_REL_WORKS_AT = """
+UNWIND $rows AS row
+MATCH (p:Person {id: row.start})
+MATCH (o:Organization {id: row.end})
+MERGE (p)-[r:WORKS_AT {title: coalesce(row.props.title, '')}]->(o)
+SET r = row.props
+"""
+
+DELETE_REL_WORKS_AT = """
+UNWIND $rows AS row
+MATCH (:Person {id: row.start})-[r:WORKS_AT]->(:Organization {id: row.end})
+WHERE coalesce(r.title, '') = coalesce(row.props.title, '')
+DELETE r
+"""
+
+PUT_REL_STUDIED_AT = """
+UNWIND $rows AS row
+MATCH (p:Person {id: row.start})
+MATCH (s:School {id: row.end})
+MERGE (p)-[r:STUDIED_AT]->(s)
+SET r = row.props
+"""
+
+DELETE_REL_STUDIED_AT = """
+UNWIND $rows AS row
+MATCH (:Person {id: row.start})-[r:STUDIED_AT]->(:School {id: row.end})
+DELETE r
+"""
+
+# Between two people the stored direction means nothing, but undo puts it back as
+# it was: these are directed, and graph/merge.py picks the direction.
+PUT_REL_KNOWS = """
+UNWIND $rows AS row
+MATCH (a:Person {id: row.start})
+MATCH (b:Person {id: row.end})
+MERGE (a)-[r:KNOWS]->(b)
+SET r = row.props
+"""
+
+DELETE_REL_KNOWS = """
+UNWIND $rows AS row
+MATCH (:Person {id: row.start})-[r:KNOWS]->(:Person {id: row.end})
+DELETE r
+"""
+
+PUT_REL_NOT_SAME = """
+UNWIND $rows AS row
+MATCH (a:Person {id: row.start})
+MATCH (b:Person {id: row.end})
+MERGE (a)-[r:NOT_SAME]->(b)
+SET r = row.props
+"""
+
+DELETE_REL_NOT_SAME = """
+UNWIND $rows AS row
+MATCH (:Person {id: row.start})-[r:NOT_SAME]->(:Person {id: row.end})
+DELETE r
 """
 
 # -- reads ----------------------------------------------------------------------

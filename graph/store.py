@@ -19,10 +19,11 @@ from typing import Any, Iterable
 
 from neo4j import Driver, GraphDatabase, ManagedTransaction
 
+from graph import merge as M
 from graph import queries as Q
 from graph.model import (
     Attendance, Birthday, Employment, Favor, Interaction, Introduction, Knows, Network, Person,
-    Study, fold, slug, utc,
+    Study, fold, new_id, slug, utc,
 )
 from graph.server import DATABASE, ROOT_USER, EmbeddedServer
 
@@ -144,6 +145,96 @@ class Store:
                 people = tx.run(Q.FORGET_PERSON, id=person_id).single()["deleted"]
                 tx.commit()
         return {"people": people, "interactions": interactions, "records_about_them": other}
+
+    # -- merging two records of one person -------------------------------------------
+
+    def merge(self, keep_id: str, drop_id: str) -> str:
+        """Merge person ``drop_id`` into ``keep_id`` in one transaction; returns the merge id for undo.
+
+        What moves where is decided in graph/merge.py; the snapshot that makes undo
+        exact is written in the same transaction as the merge itself.
+        """
+        if keep_id == drop_id:
+            raise StoreError(f"cannot merge {keep_id} into themselves")
+        with self.session() as s:
+            with s.begin_transaction() as tx:
+                keep, drop = _read_person(tx, keep_id), _read_person(tx, drop_id)
+                if drop.get("me"):
+                    raise StoreError(f"{drop_id} is you, the owner of this graph: keep yourself and merge the "
+                                     f"other record into you ({drop_id} {keep_id})")
+                initiated = [r["id"] for r in tx.run(Q.INITIATED_BY, id=drop_id)]
+                try:
+                    plan = M.plan_merge(keep, drop, _read_relationships(tx, keep_id),
+                                        _read_relationships(tx, drop_id), initiated)
+                    snapshot = M.dumps(plan.snapshot)  # before any write: an odd value fails cleanly
+                except M.MergeError as e:
+                    raise StoreError(f"cannot merge {drop_id} into {keep_id}: {e}") from None
+                merge_id = new_id("m")
+                tx.run(Q.SET_PERSON_PROPERTIES, id=keep_id, props=plan.keep_props).consume()
+                _run_relationship_writes(tx, plan.puts, put=True)
+                tx.run(Q.SET_INITIATED_BY, ids=plan.initiated, person=keep_id).consume()
+                tx.run(Q.FORGET_PERSON, id=drop_id).consume()
+                tx.run(Q.RECORD_MERGE, id=merge_id, at=datetime.now(timezone.utc), keep=keep_id, drop=drop_id,
+                       keep_name=keep.get("name"), drop_name=drop.get("name"), snapshot=snapshot).consume()
+                tx.commit()
+        return merge_id
+
+    def undo_merge(self, merge_id: str | None = None) -> dict[str, Any]:
+        """Put the graph back as it was before a merge (default: the latest one not yet undone).
+
+        Refused while a later merge (not undone) involves any of the people this one
+        touched: undoing out of order could not be exact.
+        """
+        merges = self.merges()
+        if merge_id is None:
+            pending = [m for m in merges if not m["undone"]]
+            if not pending:
+                raise StoreError("there is no merge to undo")
+            merge_id = pending[0]["id"]
+        position = next((i for i, m in enumerate(merges) if m["id"] == merge_id), None)
+        if position is None:
+            raise StoreError(f"no merge with id {merge_id!r}")
+        record = merges[position]
+        if record["undone"]:
+            raise StoreError(f"merge {merge_id} was already undone")
+        with self.session() as s:
+            with s.begin_transaction() as tx:
+                try:
+                    snapshot = M.loads(tx.run(Q.MERGE_SNAPSHOT, id=merge_id).single()["snapshot"])
+                    plan = M.plan_undo(snapshot)
+                except M.MergeError as e:
+                    raise StoreError(f"cannot undo {merge_id}: {e}") from None
+                involved = M.people_in(snapshot)
+                later = [m["id"] for m in merges[:position] if not m["undone"] and {m["keep"], m["drop"]} & involved]
+                if later:
+                    raise StoreError(f"later merges involve the same people: undo {', '.join(later)} first")
+                if tx.run(Q.PERSON_PROPERTIES, id=plan.keep).single() is None:
+                    raise StoreError(f"cannot undo {merge_id}: {plan.keep} is no longer in the graph")
+                if tx.run(Q.PERSON_PROPERTIES, id=plan.drop).single() is not None:
+                    raise StoreError(f"a person with id {plan.drop} exists again: cannot bring back the merged one")
+                tx.run(Q.CREATE_PERSON, props=plan.drop_props).consume()
+                _run_relationship_writes(tx, plan.deletes, put=False)
+                _run_relationship_writes(tx, plan.puts, put=True)
+                tx.run(Q.SET_INITIATED_BY, ids=plan.initiated, person=plan.drop).consume()
+                tx.run(Q.SET_PERSON_PROPERTIES, id=plan.keep, props=plan.keep_props).consume()
+                tx.run(Q.MARK_MERGE_UNDONE, id=merge_id, at=datetime.now(timezone.utc)).consume()
+                tx.commit()
+        return {"id": merge_id, "keep": plan.keep, "drop": plan.drop,
+                "keep_name": plan.keep_props.get("name"), "drop_name": plan.drop_props.get("name")}
+
+    def not_same(self, a: str, b: str) -> None:
+        """Record that two people are different humans: they are never suggested as a merge again."""
+        if a == b:
+            raise StoreError(f"{a} is one person: there is nothing to tell apart")
+        missing = self._missing({a, b})
+        if missing:
+            raise StoreError(f"unknown person id(s): {', '.join(sorted(missing))}")
+        with self.session() as s:
+            s.run(Q.RECORD_NOT_SAME, a=a, b=b).consume()
+
+    def merges(self) -> list[dict[str, Any]]:
+        """Every recorded merge, newest first: id, at, keep, drop, keep_name, drop_name, undone."""
+        return [{**r, "at": _to_datetime(r["at"]), "undone": bool(r["undone"])} for r in self.read(Q.MERGES)]
 
     # -- imports -------------------------------------------------------------------
 
@@ -275,6 +366,27 @@ def _write_people(tx: ManagedTransaction, people: list[Person]) -> None:
     for attr, query in _NAMED_LISTS.items():
         rows = [{"person": p.id, "id": f"{_ID_PREFIX[attr]}:{slug(name)}", "name": name.strip()}
                 for p in people for name in getattr(p, attr) if name.strip()]
+        _write(tx, query, rows)
+
+
+def _read_person(tx: ManagedTransaction, person_id: str) -> dict[str, Any]:
+    """A person's properties exactly as stored (neo4j.time values stay as they are)."""
+    row = tx.run(Q.PERSON_PROPERTIES, id=person_id).single()
+    if row is None:
+        raise StoreError(f"no person with id {person_id!r}")
+    return dict(row["props"])
+
+
+def _read_relationships(tx: ManagedTransaction, person_id: str) -> list[M.Rel]:
+    return [M.Rel.from_row(r.data()) for r in tx.run(Q.PERSON_RELATIONSHIPS, id=person_id)]
+
+
+def _run_relationship_writes(tx: ManagedTransaction, writes: list[M.Write], *, put: bool) -> None:
+    """PUT_REL_* (or DELETE_REL_*) rows, batched by kind of relationship."""
+    by_statement: dict[str, list[dict]] = {}
+    for w in writes:
+        by_statement.setdefault(w.kind.put if put else w.kind.delete, []).append(w.row())
+    for query, rows in by_statement.items():
         _write(tx, query, rows)
 
 

@@ -102,7 +102,32 @@ PARAMS = {
     "FIND_BY_NAME_KEY": {"key": "ana souza"},
     "COUNTS": {},
     "WIPE": {},
+    "PERSON_PROPERTIES": {"id": "ana"},
+    "PERSON_RELATIONSHIPS": {"id": "ana"},
+    "SET_PERSON_PROPERTIES": {"id": "cy", "props": {"id": "cy", "name": "Cyrus Amini", "met_on": date(2020, 1, 1)}},
+    "CREATE_PERSON": {"props": {"id": "zz", "name": "Zed Zed", "emails": ["z@z.org"]}},
+    "RECORD_MERGE": {"id": "m1", "at": T, "keep": "ana", "drop": "zz", "keep_name": "Ana Souza",
+                     "drop_name": "Zed Zed", "snapshot": "{}"},
+    "MERGES": {},
+    "MERGE_SNAPSHOT": {"id": "m1"},
+    "MARK_MERGE_UNDONE": {"id": "m1", "at": T},
+    "RECORD_NOT_SAME": {"a": "bo", "b": "cy"},
+    "INITIATED_BY": {"id": "me"},
+    "SET_INITIATED_BY": {"ids": ["i1", "i2"], "person": "ana"},
 }
+
+# PUT_REL_* and DELETE_REL_* (merging people) take the same rows: start -> end with properties.
+_REL_ROWS = {
+    "WITH_INTERACTION": ("i3", "cy", {}), "WITH_FAVOR": ("f1", "cy", {}), "INTRODUCED": ("n1", "bo", {}),
+    "DESCRIBES": ("google:x", "ana", {}), "OF": ("cz", "ana", {}), "MADE": ("ana", "n1", {}),
+    "TAGGED": ("ana", "tag:school", {}), "HAS_SKILL": ("cy", "skill:hiring", {}), "NEEDS": ("bo", "skill:hiring", {}),
+    "INTERESTED_IN": ("bo", "interest:jazz", {}), "ATTENDED": ("ana", "event:pycon-uk-2024", {}),
+    "WORKS_AT": ("bo", "org:northwind", {"title": "CTO", "since": date(2020, 1, 1)}),
+    "STUDIED_AT": ("ana", "school:university-of-leeds", {"degree": "BSc"}),
+    "KNOWS": ("cy", "ana", {"since": date(2019, 5, 1), "context": "work"}), "NOT_SAME": ("cy", "ana", {}),
+}
+PARAMS.update({f"{verb}_REL_{kind}": {"rows": [{"start": start, "end": end, "props": props}]}
+               for kind, (start, end, props) in _REL_ROWS.items() for verb in ("PUT", "DELETE")})
 
 
 @pytest.mark.parametrize("name", sorted(Q.statements()))
