@@ -405,6 +405,106 @@ def me(
               f"addresses: {', '.join(details.person.emails) or 'none yet'}", highlight=False)
 
 
+# -- analytics: reports, introductions, warm paths ------------------------------------
+
+REPORTS = ("intros", "decay", "keep-in-touch", "ledger", "circles")
+
+
+def _as_of(text: str | None) -> date:
+    try:
+        return date.fromisoformat(text) if text else date.today()
+    except ValueError:
+        fail(f"--as-of {text!r} is not a date (YYYY-MM-DD)")
+
+
+@app.command("report")
+def report(
+    kind: Annotated[str, typer.Argument(help=f"One of: {', '.join(REPORTS)}.")],
+    top: Annotated[int, typer.Option(help="At most this many items.")] = 20,
+    as_of: Annotated[Optional[str], typer.Option(help="Report as of this date (default today).")] = None,
+    format: Annotated[str, typer.Option(help="md, html, csv or json.")] = "md",
+    out_file: Annotated[Optional[Path], typer.Option("--out", help="Write to this file instead of the terminal.")] = None,
+) -> None:
+    """Reports: introductions worth making, ties going quiet, who to keep in touch with, give and ask, circles."""
+    from graph import projection
+    from reports import build, render
+
+    if kind not in REPORTS:
+        fail(f"no report {kind!r}: choose one of {', '.join(REPORTS)}")
+    if format not in ("md", "html", "csv", "json"):
+        fail(f"--format {format!r}: choose md, html, csv or json")
+    when = _as_of(as_of)
+    with connect() as store:
+        P = projection.load(store)
+    if P.owner is None:
+        fail("the graph has no owner yet: `kith.py me --name \"Your Name\"` first")
+    frame = getattr(build, kind.replace("-", "_"))(P, when, top=top)
+    text = render.render(kind, frame, format, as_of=when)
+    if out_file:
+        out_file.write_text(text, encoding="utf-8")
+        out.print(f"{kind} report written to {out_file} ({len(frame)} items)")
+    elif format == "md" and out.is_terminal:
+        from rich.markdown import Markdown
+
+        out.print(Markdown(text))
+    else:
+        sys.stdout.write(text)
+
+
+@app.command("introduce")
+def introduce(
+    a: Annotated[str, typer.Argument(help="One person (id or name).")],
+    b: Annotated[str, typer.Argument(help="The other person.")],
+    outcome: Annotated[Optional[str], typer.Option(help="How an earlier introduction went (hired, met for coffee, no follow-up …).")] = None,
+    declined: Annotated[bool, typer.Option("--declined", help="Remember not to suggest this pair again.")] = False,
+    note: Optional[str] = None,
+) -> None:
+    """Record an introduction you made (or declined), or later how it went."""
+    with connect() as store:
+        try:
+            ia, ib = store.resolve(a), store.resolve(b)
+            if outcome:
+                iid = store.introduction_outcome(ia, ib, outcome)
+                out.print(f"recorded the outcome of {iid}: {outcome}")
+                return
+            iid = store.introduce(ia, ib, status="declined" if declined else "made", note=note)
+        except StoreError as e:
+            fail(str(e))
+    out.print(f"{'declined' if declined else 'introduced'}: {ia} and {ib} ({iid})")
+
+
+@app.command("path")
+def path(
+    target: Annotated[str, typer.Argument(help="Who you want to reach (id or name).")],
+    top: Annotated[int, typer.Option(help="How many chains to show.")] = 3,
+    as_of: Annotated[Optional[str], typer.Option(help="Tie strengths as of this date (default today).")] = None,
+) -> None:
+    """The best chains of people to ask for an introduction (strongest ties, up to third degree)."""
+    from analytics.paths import warm_paths
+    from graph import projection
+    from reports import build
+
+    when = _as_of(as_of)
+    with connect() as store:
+        try:
+            target_id = store.resolve(target)
+        except StoreError as e:
+            fail(str(e))
+        P = projection.load(store)
+    if P.owner is None:
+        fail("the graph has no owner yet: `kith.py me --name \"Your Name\"` first")
+    G = build.strength_graph(P, when)
+    found = warm_paths(G, P.owner, target_id, k=top)
+    if not found:
+        fail(f"no chain of people within three steps reaches {P.people.loc[target_id, 'name']}")
+    names = P.people["name"]
+    for i, p in enumerate(found, 1):
+        chain = " → ".join(str(names.get(x, x)) for x in p.people)
+        hops = ", ".join(f"{s:.2f}" for s in p.strengths)
+        ask = f"; ask {names[p.ask]}" if p.ask else "; you know them directly"
+        out.print(f"{i}. {chain}  (strength {p.value:.2f} = {hops}{ask})", highlight=False)
+
+
 # -- demo ----------------------------------------------------------------------------
 
 

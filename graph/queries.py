@@ -210,6 +210,64 @@ MATCH (a:Person)-[:NOT_SAME]->(b:Person)
 RETURN a.id AS a, b.id AS b
 """
 
+# -- projection: the whole graph read once, into what analytics needs ----------
+
+PROJECT_PEOPLE = """
+MATCH (p:Person)
+RETURN p.id AS id, p.name AS name, coalesce(p.me, false) AS me, p.title AS title,
+       p.company AS company, p.location AS location, p.birth_month AS birth_month,
+       p.birth_day AS birth_day, p.birth_year AS birth_year, p.cadence_days AS cadence_days,
+       [(p)-[:HAS_SKILL]->(s:Skill) | s.name] AS skills,
+       [(p)-[:NEEDS]->(s:Skill) | s.name] AS needs,
+       [(p)-[:INTERESTED_IN]->(i:Interest) | i.name] AS interests,
+       [(p)-[:TAGGED]->(t:Tag) | t.name] AS tags,
+       [(p)-[:STUDIED_AT]->(s:School) | s.name] AS schools
+ORDER BY id
+"""
+
+PROJECT_KNOWS = """
+MATCH (a:Person)-[k:KNOWS]->(b:Person)
+RETURN a.id AS a, b.id AS b, k.since AS since
+"""
+
+# One row per participant; pairs are formed in pandas (a self-join is cheaper there).
+PROJECT_PARTICIPATION = """
+MATCH (i:Interaction)-[:WITH]->(p:Person)
+RETURN i.id AS interaction, i.at AS at, i.channel AS channel, i.kind AS kind,
+       i.initiated_by AS initiated_by, p.id AS person
+"""
+
+PROJECT_FAVORS = """
+MATCH (f:Favor)-[:WITH]->(p:Person)
+RETURN f.id AS id, p.id AS person, f.at AS at, f.direction AS direction, f.kind AS kind,
+       f.status AS status
+"""
+
+PROJECT_INTRODUCTIONS = """
+MATCH (m:Person)-[:MADE]->(n:Introduction)-[:INTRODUCED]->(p:Person)
+WITH m, n, collect(p.id) AS pair
+WHERE size(pair) = 2
+RETURN n.id AS id, pair[0] AS a, pair[1] AS b, m.id AS made_by, n.at AS at, n.status AS status,
+       n.outcome AS outcome
+"""
+
+PROJECT_CHANGES = """
+MATCH (c:Change)-[:OF]->(p:Person)
+RETURN p.id AS person, c.field AS field, c.old AS old, c.new AS new, c.at AS at
+"""
+
+INTRODUCTION_BETWEEN = """
+MATCH (a:Person {id: $a})<-[:INTRODUCED]-(n:Introduction)-[:INTRODUCED]->(b:Person {id: $b})
+RETURN n.id AS id, n.at AS at, n.status AS status, n.outcome AS outcome
+ORDER BY n.at DESC
+LIMIT 1
+"""
+
+SET_INTRODUCTION_OUTCOME = """
+MATCH (n:Introduction {id: $id})
+SET n.outcome = $outcome, n.status = coalesce($status, n.status)
+"""
+
 # -- forgetting a person: run together in one transaction, in this order -------
 
 # Interactions that were only between them and the owner say nothing about

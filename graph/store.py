@@ -22,7 +22,7 @@ from neo4j import Driver, GraphDatabase, ManagedTransaction
 from graph import merge as M
 from graph import queries as Q
 from graph.model import (
-    Attendance, Birthday, Employment, Favor, Interaction, Introduction, Knows, Network, Person,
+    INTRODUCTION_STATUSES, Attendance, Birthday, Employment, Favor, Interaction, Introduction, Knows, Network, Person,
     Study, fold, new_id, slug, utc,
 )
 from graph.server import DATABASE, ROOT_USER, EmbeddedServer
@@ -287,6 +287,31 @@ class Store:
                             progress(min(len(rows) - start, IMPORT_BATCH), total)
                 tx.commit()
         return {"interactions_new": len(fresh), "interactions_updated": len(updated)}
+
+    # -- introductions ---------------------------------------------------------------
+
+    def introduce(self, a: str, b: str, *, status: str = "made", note: str | None = None,
+                  at: datetime | None = None) -> str:
+        """Record that the owner introduced ``a`` and ``b`` (or, with status "declined", chose not to)."""
+        owner = self.owner()
+        if owner is None:
+            raise StoreError("the graph has no owner yet: `kith.py me --name …` first")
+        if a == b:
+            raise StoreError("an introduction needs two different people")
+        if status not in INTRODUCTION_STATUSES:
+            raise StoreError(f"status {status!r} is not one of {', '.join(INTRODUCTION_STATUSES)}")
+        intro = Introduction(new_id("n"), at or datetime.now(timezone.utc), a, b, owner["id"], status, note=note)
+        self.record_introductions([intro])
+        return intro.id
+
+    def introduction_outcome(self, a: str, b: str, outcome: str, status: str | None = None) -> str:
+        """Record how the latest introduction between ``a`` and ``b`` went."""
+        rows = self.read(Q.INTRODUCTION_BETWEEN, a=a, b=b)
+        if not rows:
+            raise StoreError("no introduction between them is recorded: `kith.py introduce A B` first")
+        with self.session() as s:
+            s.run(Q.SET_INTRODUCTION_OUTCOME, id=rows[0]["id"], outcome=outcome, status=status).consume()
+        return rows[0]["id"]
 
     # -- reads -------------------------------------------------------------------
 

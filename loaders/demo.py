@@ -619,7 +619,7 @@ class _Contact:
 
 class _Builder:
     def __init__(self, as_of: date, seed: int) -> None:
-        self.as_of = as_of
+        self.as_of, self.seed = as_of, seed
         self.rng = random.Random(seed)
         self.start = as_of - timedelta(days=HISTORY_DAYS)
         self.people: list[Person] = []
@@ -1447,6 +1447,18 @@ class _Builder:
             if people:
                 kept.append(d._replace(people=tuple(people)))
         kept.sort(key=lambda d: d.at)  # stable: equal times keep their (deterministic) order
-        return [Interaction(f"i-{n:06d}", d.at, [OWNER_ID, *d.people], d.channel, d.kind, d.summary, "demo")
+        return [Interaction(f"i-{n:06d}", d.at, [OWNER_ID, *d.people], d.channel, d.kind, d.summary, "demo",
+                            initiated_by=self._initiator(n, d))
                 for n, d in enumerate(kept, start=1)]
+
+    def _initiator(self, n: int, d: _Draft) -> str | None:
+        """Who reached out, for one-to-one interactions: fading ties are mostly the owner chasing.
+
+        A Random of its own per interaction, so adding this left every other draw unchanged.
+        """
+        if len(d.people) != 1:
+            return None
+        contact = self.contacts[d.people[0]]
+        owner_share = {"fading": 0.85, "revived": 0.4}.get(contact.trajectory, 0.55)
+        return OWNER_ID if random.Random(f"{self.seed}:{n}").random() < owner_share else contact.id
 

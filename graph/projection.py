@@ -1,0 +1,86 @@
+"""The projection: read the graph once into the frames and graphs analytics work on.
+
+Analytics never touch the database. This module runs the ``PROJECT_*``
+statements, converts driver values to pandas types (timestamps in UTC), and
+hands back a ``Projection``: plain data, cheap to cache (the dashboard keeps one
+per graph state) and to build by hand in tests.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import networkx as nx
+import pandas as pd
+
+from graph import queries as Q
+
+
+@dataclass
+class Projection:
+    owner: str | None
+    people: pd.DataFrame          # index id: name, me, title, company, location, birth_*, cadence_days, lists
+    knows: pd.DataFrame           # a, b, since
+    participation: pd.DataFrame   # interaction, at, channel, kind, initiated_by, person
+    favors: pd.DataFrame          # id, person, at, direction, kind, status
+    introductions: pd.DataFrame   # id, a, b, made_by, at, status, outcome
+    changes: pd.DataFrame         # person, field, old, new, at
+
+    @cached_property
+    def pairs(self) -> pd.DataFrame:
+        """One row per pair of participants per interaction: a, b (a < b), at, channel, kind, initiated_by."""
+        p = self.participation
+        if p.empty:
+            return pd.DataFrame(columns=["interaction", "a", "b", "at", "channel", "kind", "initiated_by"])
+        left = p.rename(columns={"person": "a"})
+        right = p[["interaction", "person"]].rename(columns={"person": "b"})
+        joined = left.merge(right, on="interaction")
+        joined = joined[joined["a"] < joined["b"]]
+        return joined[["interaction", "a", "b", "at", "channel", "kind", "initiated_by"]].reset_index(drop=True)
+
+    @cached_property
+    def contact_graph(self) -> nx.Graph:
+        """Who knows whom among contacts (KNOWS), every person a node, the owner left out."""
+        G = nx.Graph()
+        G.add_nodes_from(i for i in self.people.index if i != self.owner)
+        G.add_edges_from((a, b) for a, b in zip(self.knows["a"], self.knows["b"])
+                         if a != self.owner and b != self.owner)
+        return G
+
+    def owner_pairs(self) -> pd.DataFrame:
+        """The owner's interactions as pairs (owner, contact)."""
+        pr = self.pairs
+        return pr[(pr["a"] == self.owner) | (pr["b"] == self.owner)]
+
+
+def _records(store, query: str) -> list[dict]:
+    with store.session() as s:
+        return [r.data() for r in s.run(query)]
+
+
+def _utc(series: pd.Series) -> pd.Series:
+    """neo4j DateTime values (or None) to a UTC datetime64 column."""
+    return pd.to_datetime([v.to_native() if hasattr(v, "to_native") else v for v in series], utc=True)
+
+
+def load(store) -> Projection:
+    """Read everything analytics need, in six queries."""
+    people = pd.DataFrame(_records(store, Q.PROJECT_PEOPLE),
+                          columns=["id", "name", "me", "title", "company", "location", "birth_month", "birth_day",
+                                   "birth_year", "cadence_days", "skills", "needs", "interests", "tags",
+                                   "schools"]).set_index("id")
+    owner = people.index[people["me"]].min() if people["me"].any() else None
+    knows = pd.DataFrame(_records(store, Q.PROJECT_KNOWS), columns=["a", "b", "since"])
+    participation = pd.DataFrame(_records(store, Q.PROJECT_PARTICIPATION),
+                                 columns=["interaction", "at", "channel", "kind", "initiated_by", "person"])
+    participation["at"] = _utc(participation["at"])
+    favors = pd.DataFrame(_records(store, Q.PROJECT_FAVORS),
+                          columns=["id", "person", "at", "direction", "kind", "status"])
+    favors["at"] = _utc(favors["at"])
+    intros = pd.DataFrame(_records(store, Q.PROJECT_INTRODUCTIONS),
+                          columns=["id", "a", "b", "made_by", "at", "status", "outcome"])
+    intros["at"] = _utc(intros["at"])
+    changes = pd.DataFrame(_records(store, Q.PROJECT_CHANGES), columns=["person", "field", "old", "new", "at"])
+    changes["at"] = _utc(changes["at"])
+    return Projection(owner, people, knows, participation, favors, intros, changes)

@@ -1,0 +1,103 @@
+"""Render a report frame as Markdown (for a terminal), HTML (to forward), CSV or JSON (for scripts)."""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+from datetime import date, datetime
+
+import pandas as pd
+
+TITLES = {
+    "intros": "Introductions worth making",
+    "decay": "Ties going quiet",
+    "keep-in-touch": "Keep in touch",
+    "ledger": "Give and ask",
+    "circles": "Circles and brokers",
+}
+
+
+def _plain(value):
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, (pd.Timestamp, datetime, date)):
+        return value.isoformat()
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()
+    if isinstance(value, (set, frozenset)):
+        return sorted(value)
+    return value
+
+
+def records(frame: pd.DataFrame) -> list[dict]:
+    return [{k: _plain(v) for k, v in row.items()} for row in frame.to_dict("records")]
+
+
+def render(kind: str, frame: pd.DataFrame, fmt: str, *, as_of: date) -> str:
+    if fmt == "json":
+        return json.dumps({"report": kind, "as_of": as_of.isoformat(), "items": records(frame)},
+                          indent=2, ensure_ascii=False)
+    if fmt == "csv":
+        return frame.to_csv(index=False)
+    if fmt == "md":
+        return _markdown(kind, frame, as_of)
+    if fmt == "html":
+        return _html(kind, frame, as_of)
+    raise ValueError(f"unknown format {fmt!r}: md, html, csv or json")
+
+
+def _cell(v) -> str:
+    v = _plain(v)
+    if v is None:
+        return ""
+    if isinstance(v, float):
+        return f"{v:.2f}" if abs(v) < 10 else f"{v:.0f}"
+    if isinstance(v, list):
+        return ", ".join(map(str, v))
+    return str(v)
+
+
+def _markdown(kind: str, frame: pd.DataFrame, as_of: date) -> str:
+    lines = [f"# {TITLES[kind]}", "", f"As of {as_of:%d %B %Y}.", ""]
+    if frame.empty:
+        return "\n".join(lines + ["Nothing to report."]) + "\n"
+    if kind == "intros":
+        for i, r in enumerate(frame.itertuples(), 1):
+            lines += [f"{i}. **{r.a_name} ↔ {r.b_name}** (score {r.score:.0f})", "",
+                      f"   {r.explanation}", "", f"   > {r.draft}", ""]
+        return "\n".join(lines)
+    cols = [c for c in frame.columns if c not in ("person", "a", "b")]
+    lines.append("| " + " | ".join(cols) + " |")
+    lines.append("|" + "---|" * len(cols))
+    for row in frame.itertuples(index=False):
+        values = dict(zip(frame.columns, row))
+        lines.append("| " + " | ".join(_cell(values[c]).replace("|", "\\|") for c in cols) + " |")
+    return "\n".join(lines) + "\n"
+
+
+STYLE = """body{font:16px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}
+h1{font-size:1.6rem}table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:.4rem;
+text-align:left;vertical-align:top}th{background:#f5f5f5}.card{border:1px solid #ddd;border-radius:8px;padding:1rem;
+margin:1rem 0}.score{color:#666;font-size:.9rem}blockquote{margin:.5rem 0;padding:.5rem 1rem;background:#f7f7f2;
+border-left:3px solid #bbb}"""
+
+
+def _html(kind: str, frame: pd.DataFrame, as_of: date) -> str:
+    e = html.escape
+    body = [f"<h1>{e(TITLES[kind])}</h1>", f"<p>As of {as_of:%d %B %Y}.</p>"]
+    if frame.empty:
+        body.append("<p>Nothing to report.</p>")
+    elif kind == "intros":
+        for r in frame.itertuples():
+            body.append(f'<div class="card"><h2>{e(r.a_name)} &harr; {e(r.b_name)} '
+                        f'<span class="score">score {r.score:.0f}</span></h2><p>{e(r.explanation)}</p>'
+                        f"<blockquote>{e(r.draft)}</blockquote></div>")
+    else:
+        cols = [c for c in frame.columns if c not in ("person", "a", "b")]
+        body.append("<table><tr>" + "".join(f"<th>{e(c)}</th>" for c in cols) + "</tr>")
+        for row in frame.to_dict("records"):
+            body.append("<tr>" + "".join(f"<td>{e(_cell(row[c]))}</td>" for c in cols) + "</tr>")
+        body.append("</table>")
+    return (f'<!doctype html><html lang="en"><meta charset="utf-8"><title>{e(TITLES[kind])}</title>'
+            f"<style>{STYLE}</style><body>{''.join(body)}</body></html>\n")
