@@ -35,6 +35,7 @@ DEFAULT_WEIGHTS = {"complementarity": 3.0, "common_ground": 1.0, "structural": 1
 GOOD_OUTCOMES = ("made",)
 BAD_STATUSES = ("declined",)
 MIN_REACH = 15.0  # owner strength below this: not someone you can ask a favour of
+MAX_PER_PERSON = 2  # a list of ten intros for the same person is one suggestion, not ten
 
 
 @dataclass
@@ -108,7 +109,8 @@ def suggest(knows: nx.Graph, contacts: dict[str, Contact], reach: pd.Series, cir
     table["reach"] = np.sqrt(reach.reindex(table["a"]).to_numpy() * reach.reindex(table["b"]).to_numpy()) / 100
     total = sum(weights[c] for c in PARTS)
     table["score"] = 100 * table["reach"] * sum(weights[c] * table[c] for c in PARTS) / total
-    table = table.sort_values(["score", "a", "b"], ascending=[False, True, True], kind="stable").head(top)
+    table = table.sort_values(["score", "a", "b"], ascending=[False, True, True], kind="stable")
+    table = _diverse(table, top, per_person=MAX_PER_PERSON)
     table["a_name"] = [contacts[a].name for a in table["a"]]
     table["b_name"] = [contacts[b].name for b in table["b"]]
     mutual = [len(set(knows[a]) & set(knows[b])) if a in knows and b in knows else 0
@@ -118,6 +120,19 @@ def suggest(knows: nx.Graph, contacts: dict[str, Contact], reach: pd.Series, cir
     table["draft"] = [draft(contacts[r.a], contacts[r.b]) for r in table.itertuples()]
     table["score"] = table["score"].round(1)
     return table.reset_index(drop=True)[["a", "b", "a_name", "b_name", "score", *PARTS, "reach", "explanation", "draft"]]
+
+
+def _diverse(ranked: pd.DataFrame, top: int, per_person: int) -> pd.DataFrame:
+    """The best ``top`` rows in which nobody appears more than ``per_person`` times."""
+    seen: dict[str, int] = {}
+    keep = []
+    for i, a, b in zip(ranked.index, ranked["a"], ranked["b"]):
+        if seen.get(a, 0) < per_person and seen.get(b, 0) < per_person:
+            keep.append(i)
+            seen[a], seen[b] = seen.get(a, 0) + 1, seen.get(b, 0) + 1
+            if len(keep) == top:
+                break
+    return ranked.loc[keep]
 
 
 def _who(c: Contact) -> str:
@@ -137,10 +152,11 @@ def explain(a: Contact, b: Contact, row, mutual: int, reach: pd.Series) -> str:
     common = sorted(a.interests & b.interests)
     place = a.location if a.location and a.location == b.location else None
     if common or place:
-        bits = ([f"an interest in {', '.join(common[:3])}"] if common else []) + ([f"{place}"] if place else [])
-        sentences.append(f"They share {' and '.join(bits)}.")
+        bits = ([f"share an interest in {', '.join(common[:3])}"] if common else []) + \
+               ([f"are both in {place}"] if place else [])
+        sentences.append(f"They {' and '.join(bits)}.")
     if row.bridging:
-        sentences.append(f"They move in different circles ({_circle(a)} and {_circle(b)}) and have "
+        sentences.append(f"They move in different circles ({_circles(a, b)}) and have "
                          f"{mutual or 'no'} mutual acquaintance{'s' * (mutual != 1)}, so they are unlikely to meet without you.")
     elif mutual:
         sentences.append(f"They already have {mutual} mutual acquaintance{'s' * (mutual != 1)}.")
@@ -148,8 +164,9 @@ def explain(a: Contact, b: Contact, row, mutual: int, reach: pd.Series) -> str:
     return " ".join(sentences)
 
 
-def _circle(c: Contact) -> str:
-    return ", ".join(sorted(c.tags)[:1]) or "another circle"
+def _circles(a: Contact, b: Contact) -> str:
+    ta, tb = (", ".join(sorted(c.tags)[:1]) or "another circle" for c in (a, b))
+    return f"your {ta} and your {tb}" if ta != tb else f"two different groups of your {ta}s"
 
 
 def draft(a: Contact, b: Contact) -> str:

@@ -31,6 +31,7 @@ import pandas as pd
 LAYERS = (("inner", 5, 7), ("close", 15, 14), ("good", 50, 30), ("meaningful", 150, 90))
 ACQUAINTANCE = ("acquaintance", 365)
 BIRTHDAY_WINDOW = 14
+PRESSING = {"thank-you": 3, "birthday-wishes": 2, "congratulations": 2}
 CHANGE_WINDOW = 120
 
 
@@ -114,9 +115,11 @@ def queue(ties: pd.DataFrame, people: pd.DataFrame, as_of: date, *, thanks_owed:
     table["reason_kind"] = [r[0] for r in reasons]
     table["reason"] = [r[1] for r in reasons]
     table["name"] = people["name"].reindex(table.index)
-    pressing = table["reason_kind"].isin(["thank-you", "birthday-wishes", "congratulations"])
-    result = table[(table["status"] != "later") | pressing].copy()
-    result["urgency"] = pressing.astype(int) * 1000 + result["overdue_days"].clip(lower=-7) / result["cadence_days"]
+    # A thank-you is owed whoever it is; birthdays and congratulations matter for ties you keep up.
+    weight = table["reason_kind"].map(PRESSING).fillna(0)
+    weight = weight.where((table["layer"] != ACQUAINTANCE[0]) | (table["reason_kind"] == "thank-you"), 0)
+    result = table[(table["status"] != "later") | (weight > 0)].copy()
+    result["urgency"] = weight * 1000 + result["overdue_days"].clip(lower=-7) / result["cadence_days"]
     result = result.sort_values(["urgency", "strength"], ascending=False, kind="stable")
     return result.rename_axis("person").reset_index()[
         ["person", "name", "layer", "cadence_days", "days_since", "overdue_days", "status", "reason_kind",
@@ -140,7 +143,8 @@ def _reason(pid, tie, people, birthdays, thanks_owed, changes, owner_needs) -> t
     if pid in birthdays.index:
         b = birthdays.loc[pid]
         turning = f" (turning {int(b['turning'])})" if pd.notna(b["turning"]) else ""
-        when = "today" if b["in_days"] == 0 else f"in {int(b['in_days'])} days, {b['date']:%a %d %b}"
+        n = int(b["in_days"])
+        when = "today" if n == 0 else f"tomorrow, {b['date']:%a %d %b}" if n == 1 else f"in {n} days, {b['date']:%a %d %b}"
         return "birthday-wishes", f"Birthday {when}{turning}: send wishes"
     if pid in changes.index:
         c = changes.loc[pid]

@@ -40,6 +40,7 @@ def owner_ties(P: Projection, as_of: date) -> pd.DataFrame:
     return mine.set_index("person")
 
 
+MIN_PEAK = 30.0  # a tie that never got stronger than this is not one to mourn
 KNOWS_ONLY_STRENGTH = 0.3  # contacts said to know each other, with no history Kith can see
 
 
@@ -54,12 +55,13 @@ def strength_graph(P: Projection, as_of: date) -> "nx.Graph":
     return G
 
 
-def introductions(P: Projection, as_of: date, top: int = 20) -> pd.DataFrame:
+def intros(P: Projection, as_of: date, top: int = 20) -> pd.DataFrame:
     ties = owner_ties(P, as_of)
     reach = ties["strength"]
     people = P.people
     contacts = {pid: intro_mod.Contact(
-        id=pid, name=row["name"], title=row["title"], company=row["company"], location=row["location"],
+        id=pid, name=row["name"], title=_text(row["title"]), company=_text(row["company"]),
+        location=_text(row["location"]),
         skills=set(row["skills"]), needs=set(row["needs"]), interests=set(row["interests"]),
         schools=set(row["schools"]), tags=set(row["tags"])) for pid, row in people.iterrows() if pid != P.owner}
     G = P.contact_graph
@@ -73,6 +75,10 @@ def introductions(P: Projection, as_of: date, top: int = 20) -> pd.DataFrame:
     found = intro_mod.suggest(G, contacts, reach, circles_mod.circles(G, weight=None), structural,
                               done=done, weights=weights, top=top)
     return found
+
+
+def _text(value) -> str | None:
+    return value if isinstance(value, str) and value else None
 
 
 def _intro_history(P: Projection, contacts, G) -> pd.DataFrame:
@@ -95,7 +101,10 @@ def decay(P: Projection, as_of: date, top: int = 30) -> pd.DataFrame:
     risk = decay_mod.decay_risk(mine[["a", "b", "at"]], as_of)
     risk["person"] = risk["a"].where(risk["b"] == P.owner, risk["b"])
     risk["name"] = P.people["name"].reindex(risk["person"]).to_numpy()
-    risk = risk[risk["state"] != "active"].sort_values(["risk", "person"], ascending=[False, True], kind="stable")
+    # What you are about to lose: risky ties that were once worth something, most valuable first.
+    risk = risk[(risk["state"] != "active") & (risk["strength_peak"] >= MIN_PEAK)]
+    risk = risk.assign(loss=risk["risk"] * risk["strength_peak"]).sort_values(
+        ["loss", "person"], ascending=[False, True], kind="stable")
     return risk.head(top)[["person", "name", "state", "risk", "days_since", "usual_gap", "strength_now",
                            "strength_peak", "reason"]].reset_index(drop=True)
 
@@ -119,14 +128,15 @@ def _changes_with_congratulations(P: Projection, as_of: date) -> pd.DataFrame:
     return ch
 
 
-def ledger(P: Projection, as_of: date) -> pd.DataFrame:
+def ledger(P: Projection, as_of: date, top: int | None = None) -> pd.DataFrame:
     favors = P.favors[P.favors["at"] < cutoff(as_of)]
     part = P.participation
     thank = part[part["kind"].eq("thank-you") & (part["at"] < cutoff(as_of)) & part["person"].ne(P.owner)]
     table = ledger_mod.ledger(favors, thank[["person", "at"]])
     table.insert(1, "name", P.people["name"].reindex(table["person"]).to_numpy())
-    return table.sort_values(["push_luck", "thanks_owed", "balance"], ascending=[False, False, True],
-                             kind="stable").reset_index(drop=True)
+    table = table.sort_values(["push_luck", "thanks_owed", "balance"], ascending=[False, False, True],
+                              kind="stable").reset_index(drop=True)
+    return table if top is None else table.head(top)
 
 
 def circles(P: Projection, as_of: date, top: int = 20) -> pd.DataFrame:

@@ -1,0 +1,107 @@
+"""Analytics on the demo network, end to end: projection → analytics → reports, and the CLI."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date
+
+import pytest
+
+from graph import projection
+from loaders.demo import INTENDED_INTRODUCTIONS, PUSHES_LUCK_ID
+from reports import build, render
+from tests.conftest import run_kith
+
+
+@pytest.fixture(scope="module")
+def P(demo_store):
+    return projection.load(demo_store)
+
+
+@pytest.fixture(scope="module")
+def as_of():
+    return date.today()  # the demo's history ends today (kith.py demo's default)
+
+
+def test_projection_reads_the_whole_graph(P, demo_store):
+    counts = demo_store.counts()
+    assert P.owner == "me"
+    assert len(P.people) == counts["people"] and len(P.knows) == counts["knows"]
+    assert P.participation["interaction"].nunique() == counts["interactions"]
+    assert (P.pairs["a"] < P.pairs["b"]).all()
+
+
+def test_introductions_find_the_planted_pairs_and_not_the_wrong_ones(P, as_of):
+    found = build.intros(P, as_of, top=20)
+    pairs = {frozenset(p) for p in zip(found["a"], found["b"])}
+    planted = {frozenset((a, b)) for a, b, _ in INTENDED_INTRODUCTIONS}
+    assert len(pairs & planted) >= 5, found[["a_name", "b_name", "score"]]
+    knows = {frozenset(p) for p in zip(P.knows["a"], P.knows["b"])}
+    introduced = {frozenset(p) for p in zip(P.introductions["a"], P.introductions["b"])}
+    assert not pairs & knows and not pairs & introduced
+    assert "me" not in set(found["a"]) | set(found["b"])
+    assert found["score"].is_monotonic_decreasing
+    assert all(len(e) > 80 for e in found["explanation"]) and all(d.startswith("Hi ") for d in found["draft"])
+
+
+def test_reports_are_deterministic_for_an_as_of(P, as_of):
+    for kind in ("intros", "decay", "keep-in-touch", "ledger", "circles"):
+        fn = getattr(build, kind.replace("-", "_"))
+        first = render.render(kind, fn(P, as_of, top=10), "json", as_of=as_of)
+        assert first == render.render(kind, fn(P, as_of, top=10), "json", as_of=as_of), kind
+        assert json.loads(first)["items"], f"{kind} report is empty on the demo network"
+
+
+def test_ledger_flags_the_contact_who_keeps_saying_no(P, as_of):
+    table = build.ledger(P, as_of)
+    flagged = table[table["push_luck"]]
+    assert list(flagged["person"]) == [PUSHES_LUCK_ID]
+    assert table["thanks_owed"].sum() >= 1
+
+
+def test_decay_report_lists_fading_ties(P, as_of):
+    table = build.decay(P, as_of, top=30)
+    assert set(table["state"]) <= {"cooling", "at risk", "dormant"}
+    assert (table["risk"] * table["strength_peak"]).is_monotonic_decreasing
+    assert table["reason"].str.len().min() > 10
+
+
+def test_keep_in_touch_gives_reasons(P, as_of):
+    table = build.keep_in_touch(P, as_of, top=50)
+    assert not table.empty and table["reason"].str.len().min() > 10
+    assert {"thank-you", "birthday-wishes"} & set(table["reason_kind"])
+
+
+@pytest.mark.parametrize("fmt", ["md", "html", "csv", "json"])
+def test_every_format(P, as_of, fmt):
+    frame = build.intros(P, as_of, top=3)
+    text = render.render("intros", frame, fmt, as_of=as_of)
+    first = frame.iloc[0]
+    if fmt == "json":
+        item = json.loads(text)["items"][0]
+        assert {"a", "b", "a_name", "b_name", "score", "complementarity", "explanation"} <= set(item)
+    elif fmt == "csv":
+        rows = list(csv.DictReader(io.StringIO(text)))
+        assert rows[0]["a"] == first["a"]
+    elif fmt == "html":
+        assert text.startswith("<!doctype html>") and "&harr;" in text
+    else:
+        assert text.startswith("# Introductions worth making") and first["a_name"] in text
+
+
+def test_cli_report_introduce_and_path(demo_home, tmp_path):
+    env = {"KITH_HOME": str(demo_home)}
+    out = tmp_path / "intros.html"
+    done = run_kith("report", "intros", "--top", "5", "--format", "html", "--out", str(out), env=env)
+    assert done.returncode == 0, done.stderr
+    assert "<h2>" in out.read_text()
+    top = json.loads(run_kith("report", "intros", "--top", "1", "--format", "json", env=env).stdout)["items"][0]
+    declined = run_kith("introduce", top["a"], top["b"], "--declined", env=env)
+    assert declined.returncode == 0, declined.stderr
+    again = json.loads(run_kith("report", "intros", "--top", "20", "--format", "json", env=env).stdout)["items"]
+    assert (top["a"], top["b"]) not in {(i["a"], i["b"]) for i in again}  # declined is remembered
+    path = run_kith("path", top["b"], env=env)
+    assert path.returncode == 0 and path.stdout.startswith("1. Alex Morgan → "), path.stdout + path.stderr
+    assert run_kith("report", "nonsense", env=env).returncode == 1
