@@ -107,6 +107,7 @@ def person_add(
     need: Annotated[list[str], typer.Option(help="Something they need help with (repeatable).")] = [],
     interest: Annotated[list[str], typer.Option(help="An interest (repeatable).")] = [],
     child: Annotated[list[str], typer.Option(help="A child's name (repeatable).")] = [],
+    cadence: Annotated[Optional[int], typer.Option(help="Keep in touch every this many days (overrides the inferred rhythm).")] = None,
     me: Annotated[bool, typer.Option("--me", help="This is you, the owner of the graph.")] = False,
     id: Annotated[Optional[str], typer.Option(help="Use this id instead of a generated one.")] = None,
 ) -> None:
@@ -117,7 +118,7 @@ def person_add(
             phones=[normalize_phone(p, region) for p in phone],
             birthday=Birthday.parse(birthday) if birthday else None, company=company, title=title,
             location=location, notes=notes, met_how=met_how, tags=tag, skills=skill, needs=need,
-            interests=interest, children=child, me=me, sources=["cli"],
+            interests=interest, children=child, me=me, sources=["cli"], cadence_days=cadence,
         )
     except ValueError as e:
         fail(str(e))
@@ -444,6 +445,33 @@ def report(
         out_file.write_text(text, encoding="utf-8")
         out.print(f"{kind} report written to {out_file} ({len(frame)} items)")
     elif format == "md" and out.is_terminal:
+        from rich.markdown import Markdown
+
+        out.print(Markdown(text))
+    else:
+        sys.stdout.write(text)
+
+
+@app.command("opportunity")
+def opportunity(
+    description: Annotated[str, typer.Argument(help="What it needs or is about, comma-separated: \"python, data engineering, hiring\".")],
+    top: Annotated[int, typer.Option(help="At most this many people.")] = 15,
+    format: Annotated[str, typer.Option(help="md, html, csv or json.")] = "md",
+) -> None:
+    """Given an opening, event or project, rank the contacts to tell about it."""
+    from graph import projection
+    from reports import build, render
+
+    with connect() as store:
+        P = projection.load(store)
+    if P.owner is None:
+        fail("the graph has no owner yet: `kith.py me --name \"Your Name\"` first")
+    try:
+        frame = build.opportunity(P, date.today(), description, top=top)
+        text = render.render("opportunity", frame, format, as_of=date.today())
+    except ValueError as e:
+        fail(str(e))
+    if format == "md" and out.is_terminal:
         from rich.markdown import Markdown
 
         out.print(Markdown(text))

@@ -117,6 +117,7 @@ class Person:
     met_how: str | None = None
     met_where: str | None = None
     sources: list[str] = field(default_factory=list)
+    cadence_days: int | None = None  # keep in touch every N days (overrides the inferred rhythm)
     me: bool = False
     # Become (:Tag), (:Skill), (:Interest) nodes rather than properties, so that
     # people who share one are one hop apart in the graph.

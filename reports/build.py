@@ -18,7 +18,7 @@ from analytics import decay as decay_mod
 from analytics import introductions as intro_mod
 from analytics import keep_in_touch as kit
 from analytics import ledger as ledger_mod
-from analytics import linkpred, strength
+from analytics import linkpred, opportunities, strength
 from graph.projection import Projection
 
 
@@ -148,3 +148,10 @@ def circles(P: Projection, as_of: date, top: int = 20) -> pd.DataFrame:
     table["tags"] = [", ".join(P.people.loc[n, "tags"]) for n in table["node"]]
     return table.rename(columns={"node": "person"})[
         ["person", "name", "circle", "tags", "betweenness", "constraint", "effective_size", "degree"]].head(top)
+
+
+def opportunity(P: Projection, as_of: date, description: str, top: int = 15) -> pd.DataFrame:
+    """Whom to tell about an opening, event or project described by skills, tags or topics."""
+    reach = owner_ties(P, as_of)["strength"]
+    contacts = P.people[P.people.index != P.owner]
+    return opportunities.route(opportunities.terms(description), contacts, reach, top=top)

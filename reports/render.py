@@ -15,6 +15,7 @@ TITLES = {
     "keep-in-touch": "Keep in touch",
     "ledger": "Give and ask",
     "circles": "Circles and brokers",
+    "opportunity": "Who to tell",
 }
 
 
