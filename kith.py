@@ -427,7 +427,6 @@ def report(
     out_file: Annotated[Optional[Path], typer.Option("--out", help="Write to this file instead of the terminal.")] = None,
 ) -> None:
     """Reports: introductions worth making, ties going quiet, who to keep in touch with, give and ask, circles."""
-    from graph import projection
     from reports import build, render
 
     if kind not in REPORTS:
@@ -435,16 +434,30 @@ def report(
     if format not in ("md", "html", "csv", "json"):
         fail(f"--format {format!r}: choose md, html, csv or json")
     when = _as_of(as_of)
-    with connect() as store:
-        P = projection.load(store)
-    if P.owner is None:
-        fail("the graph has no owner yet: `kith.py me --name \"Your Name\"` first")
+    P = _projection()
     frame = getattr(build, kind.replace("-", "_"))(P, when, top=top)
     text = render.render(kind, frame, format, as_of=when)
     if out_file:
         out_file.write_text(text, encoding="utf-8")
         out.print(f"{kind} report written to {out_file} ({len(frame)} items)")
-    elif format == "md" and out.is_terminal:
+    else:
+        _emit(text, format)
+
+
+def _projection():
+    """The whole graph, read once for analytics; the owner must be known."""
+    from graph import projection
+
+    with connect() as store:
+        P = projection.load(store)
+    if P.owner is None:
+        fail("the graph has no owner yet: `kith.py me --name \"Your Name\"` first")
+    return P
+
+
+def _emit(text: str, format: str) -> None:
+    """Markdown is rendered for a terminal and left as text for a pipe; other formats go out as they are."""
+    if format == "md" and out.is_terminal:
         from rich.markdown import Markdown
 
         out.print(Markdown(text))
@@ -459,24 +472,15 @@ def opportunity(
     format: Annotated[str, typer.Option(help="md, html, csv or json.")] = "md",
 ) -> None:
     """Given an opening, event or project, rank the contacts to tell about it."""
-    from graph import projection
     from reports import build, render
 
-    with connect() as store:
-        P = projection.load(store)
-    if P.owner is None:
-        fail("the graph has no owner yet: `kith.py me --name \"Your Name\"` first")
+    P = _projection()
     try:
         frame = build.opportunity(P, date.today(), description, top=top)
         text = render.render("opportunity", frame, format, as_of=date.today())
     except ValueError as e:
         fail(str(e))
-    if format == "md" and out.is_terminal:
-        from rich.markdown import Markdown
-
-        out.print(Markdown(text))
-    else:
-        sys.stdout.write(text)
+    _emit(text, format)
 
 
 @app.command("introduce")
@@ -509,7 +513,6 @@ def path(
 ) -> None:
     """The best chains of people to ask for an introduction (strongest ties, up to third degree)."""
     from analytics.paths import warm_paths
-    from graph import projection
     from reports import build
 
     when = _as_of(as_of)
@@ -518,9 +521,7 @@ def path(
             target_id = store.resolve(target)
         except StoreError as e:
             fail(str(e))
-        P = projection.load(store)
-    if P.owner is None:
-        fail("the graph has no owner yet: `kith.py me --name \"Your Name\"` first")
+    P = _projection()
     G = build.strength_graph(P, when)
     found = warm_paths(G, P.owner, target_id, k=top)
     if not found:

@@ -28,6 +28,8 @@ from datetime import date, timedelta
 
 import pandas as pd
 
+from analytics.strength import ago
+
 LAYERS = (("inner", 5, 7), ("close", 15, 14), ("good", 50, 30), ("meaningful", 150, 90))
 ACQUAINTANCE = ("acquaintance", 365)
 BIRTHDAY_WINDOW = 14
@@ -157,14 +159,4 @@ def _reason(pid, tie, people, birthdays, thanks_owed, changes, owner_needs) -> t
     if needs:
         return "opportunity-shared", f"Ask how their search for {needs[0]} is going; pass on anything that fits"
     gap = int(tie["days_since"])
-    return "catch-up", f"Catch up: about every {int(tie['cadence_days'])} days for this tie; last contact {_ago(gap)}"
-
-
-def _ago(days: int) -> str:
-    if days < 14:
-        return f"{days} days ago"
-    if days < 60:
-        return f"{days // 7} weeks ago"
-    if days < 730:
-        return f"{days // 30} months ago"
-    return f"{days // 365} years ago"
+    return "catch-up", f"Catch up: about every {int(tie['cadence_days'])} days for this tie; last contact {ago(gap)}"
