@@ -31,8 +31,9 @@ SCHEMA = [
     "CREATE CONSTRAINT merge_id IF NOT EXISTS FOR (n:Merge) REQUIRE n.id IS UNIQUE",
     "CREATE INDEX person_name_key IF NOT EXISTS FOR (n:Person) ON (n.name_key)",
     "CREATE INDEX person_me IF NOT EXISTS FOR (n:Person) ON (n.me)",
-    "CREATE INDEX interaction_at IF NOT EXISTS FOR (n:Interaction) ON (n.at)",
-    "CREATE INDEX interaction_source IF NOT EXISTS FOR (n:Interaction) ON (n.source)",
+    # No index on Interaction.at or .source: every reader reaches interactions through a
+    # person or reads them all, and the two indexes cost ~20% of a large import
+    # (benchmarks/bench_import.py: 11.5 s with them, 9.4 s without, on CollegeMsg).
 ]
 
 # -- writes: each takes a batch as $rows and runs as one UNWIND ----------------
@@ -183,8 +184,8 @@ MATCH (i:Interaction {id: row.id})
 SET i.hash = row.hash
 """
 
-# By source rather than by id: one index range scan instead of an index look-up per
-# interaction, and nothing at all to read on a first import.
+# By source rather than by id: one scan of the interactions instead of an index look-up
+# per interaction in the file.
 INTERACTION_HASHES = """
 UNWIND $sources AS source
 MATCH (i:Interaction {source: source})
