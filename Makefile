@@ -19,15 +19,18 @@ $(VENV)/.installed: requirements.txt
 
 install-dev: $(VENV)/.installed-dev
 
+# The dashboard's browser test drives Debian's Chromium: playwright never downloads a browser here.
 $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt tests/cypher_lint/package-lock.json
 	$(PY) -m pip install --quiet -r requirements-dev.txt
+	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
 	npm ci --silent --no-audit --no-fund --prefix tests/cypher_lint
 	touch $@
 
 demo: install
 	$(PY) kith.py db start
 	$(PY) kith.py demo
-	$(PY) kith.py db status
+	@echo "Kith's dashboard: http://127.0.0.1:$${KITH_PORT:-8501}  (Ctrl-C to stop; the graph store keeps running)"
+	$(PY) -m streamlit run dashboard/app.py --server.address 127.0.0.1 --server.port $${KITH_PORT:-8501}
 
 test: install-dev
 	$(PY) -m pytest -q

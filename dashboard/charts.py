@@ -1,0 +1,241 @@
+"""Plotly figures: plain functions from frames to ``go.Figure``, no Streamlit, easy to test.
+
+Each takes data already computed (by ``reports``/``analytics``, shaped by ``compose``) and
+only decides how it looks.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.colors import qualitative
+
+from dashboard.compose import STATES, NetworkView, ResultGraph
+
+PALETTE = qualitative.Safe + qualitative.Pastel
+OTHER = "#c8c8c8"
+STATE_COLOURS = {"active": "#3a9a5b", "cooling": "#e0b03c", "at risk": "#e0703c", "dormant": "#9a9a9a"}
+LARGE = 500          # from this many points on, draw with WebGL (Scattergl): SVG gets slow
+MAX_GROUPS = 12      # legend entries; smaller circles or tags share one grey "other" entry
+FONT = dict(family="Source Sans Pro, sans-serif", size=13)
+
+
+def _base(fig: go.Figure, height: int, **layout) -> go.Figure:
+    fig.update_layout(height=height, margin=dict(l=10, r=10, t=30, b=10), font=FONT,
+                      plot_bgcolor="white", paper_bgcolor="white", **layout)
+    return fig
+
+
+# -- network ----------------------------------------------------------------------------
+
+
+def network_figure(view: NetworkView, shown: list[str] | None = None, *, color_by: str = "circle",
+                   size_by: str = "strength", height: int = 680) -> go.Figure:
+    """The contact network: one dot per person, lines for ties (thicker = stronger).
+
+    ``color_by``: "circle" or "tag" (how you met); ``size_by``: "strength" (your tie) or
+    "degree" (how many of the people shown they know). Hovering a dot says who and why;
+    each dot's ``customdata[0]`` is the person's id, for click-to-open.
+    """
+    nodes = view.nodes if shown is None else view.nodes.loc[[i for i in shown if i in view.nodes.index]]
+    webgl = len(nodes) >= LARGE
+    Scatter = go.Scattergl if webgl else go.Scatter
+    fig = go.Figure()
+
+    keep = set(nodes.index)
+    edges = view.edges[view.edges["a"].isin(keep) & view.edges["b"].isin(keep)]
+    xy = nodes[["x", "y"]]
+    for lo, hi, width, alpha, name in ((0.0, 0.35, 0.5, 0.18, "weak tie"), (0.35, 0.6, 1.0, 0.3, "good tie"),
+                                       (0.6, 1.01, 2.0, 0.5, "strong tie")):
+        part = edges[(edges["strength"] >= lo) & (edges["strength"] < hi)]
+        fig.add_trace(Scatter(x=_segments(xy["x"], part), y=_segments(xy["y"], part), mode="lines",
+                              line=dict(width=width, color=f"rgba(90,90,110,{alpha})"),
+                              hoverinfo="skip", name=name, showlegend=False))
+
+    groups, names = _groups(nodes, color_by)
+    if size_by == "degree":
+        sizes = 6 + 3 * np.sqrt(nodes["degree"].to_numpy())
+    else:
+        sizes = 5 + 0.22 * nodes["strength"].to_numpy()
+    sizes = pd.Series(np.clip(sizes, 5, 32), index=nodes.index)
+    for i, (group, members) in enumerate(groups):
+        part = nodes.loc[members]
+        colour = PALETTE[i % len(PALETTE)] if group is not None else OTHER
+        fig.add_trace(Scatter(
+            x=part["x"], y=part["y"], mode="markers", name=names[group],
+            marker=dict(size=sizes.loc[members], color=colour, line=dict(width=0.6, color="white")),
+            customdata=np.column_stack([part.index, part["name"], part["role"], part["circle_name"],
+                                        [", ".join(t) or "—" for t in part["tags"]],
+                                        part["strength"].round(0), part["why"], part["degree"]]),
+            hovertemplate=("<b>%{customdata[1]}</b><br>%{customdata[2]}<br>circle: %{customdata[3]}"
+                           "<br>how you met: %{customdata[4]}<br>your tie: %{customdata[5]}/100 — %{customdata[6]}"
+                           "<br>knows %{customdata[7]} people in your network<extra></extra>"),
+        ))
+    _base(fig, height, showlegend=True, hovermode="closest", dragmode="pan",
+          legend=dict(title=dict(text="circle" if color_by == "circle" else "how you met"), itemsizing="constant"),
+          xaxis=dict(visible=False), yaxis=dict(visible=False, scaleanchor="x"))
+    return fig
+
+
+def _segments(coord: pd.Series, edges: pd.DataFrame) -> np.ndarray:
+    """x (or y) of every edge as [from, to, gap, from, to, gap …]: one trace draws them all.
+
+    float32 with NaN gaps rather than objects with None: plotly sends it as a compact binary
+    array, a quarter of the bytes of a big network's edges.
+    """
+    out = np.full(3 * len(edges), np.nan, dtype=np.float32)
+    out[0::3] = coord.reindex(edges["a"]).to_numpy()
+    out[1::3] = coord.reindex(edges["b"]).to_numpy()
+    return out
+
+
+def _groups(nodes: pd.DataFrame, color_by: str) -> tuple[list, dict]:
+    """Colour groups, largest first; beyond MAX_GROUPS they share the grey 'other' group (None)."""
+    key = nodes["circle"] if color_by == "circle" else nodes["tag"]
+    order = key.value_counts(sort=True).index.tolist()
+    main, rest = order[:MAX_GROUPS], order[MAX_GROUPS:]
+    groups = [(g, list(nodes.index[key == g])) for g in main]
+    if rest:
+        groups.append((None, list(nodes.index[key.isin(rest)])))
+    if color_by == "circle":
+        names = {g: nodes.loc[key == g, "circle_name"].iloc[0] for g in main}
+    else:
+        names = {g: f"{g} ({int((key == g).sum())})" for g in main}
+    names[None] = f"other {'circles' if color_by == 'circle' else 'tags'} ({int(key.isin(rest).sum())})"
+    return groups, names
+
+
+# -- home ---------------------------------------------------------------------------------
+
+
+def states_figure(counts: dict[str, int], height: int = 220) -> go.Figure:
+    """Your ties by state (active, cooling, at risk, dormant) as one stacked bar."""
+    fig = go.Figure()
+    for state in STATES:
+        fig.add_trace(go.Bar(y=["your ties"], x=[counts.get(state, 0)], name=state, orientation="h",
+                             marker_color=STATE_COLOURS[state], text=[counts.get(state, 0)],
+                             textposition="inside", hovertemplate=f"{state}: %{{x}}<extra></extra>"))
+    return _base(fig, height, barmode="stack", legend=dict(orientation="h", y=-0.3, traceorder="normal"),
+                 xaxis=dict(title="ties", showgrid=False), yaxis=dict(visible=False))
+
+
+# -- person ---------------------------------------------------------------------------------
+
+
+def strength_curve_figure(curve: pd.Series, interactions: pd.DataFrame, today: date, height: int = 320) -> go.Figure:
+    """Your tie's strength over time: up at each contact, fading between; dashed after today.
+
+    ``interactions``: the person's timeline (``at``, ``kind``, ``channel``), drawn as ticks.
+    """
+    fig = go.Figure()
+    now = pd.Timestamp(today, tz="UTC")
+    past, future = curve[curve.index <= now], curve[curve.index >= now]
+    fig.add_trace(go.Scatter(x=past.index, y=past.values, mode="lines", name="tie strength",
+                             line=dict(color="#2f6f8f", width=2.5),
+                             hovertemplate="%{x|%d %b %Y}: %{y:.0f}/100<extra></extra>"))
+    if not future.empty:
+        fig.add_trace(go.Scatter(x=future.index, y=future.values, mode="lines",
+                                 name="if you don't get in touch", line=dict(color="#999", width=2, dash="dash"),
+                                 hovertemplate="%{x|%d %b %Y}: %{y:.0f}/100<extra></extra>"))
+    if not interactions.empty:
+        fig.add_trace(go.Scatter(x=interactions["at"], y=np.zeros(len(interactions)), mode="markers",
+                                 name="interactions", marker=dict(symbol="line-ns-open", size=12, color="#444"),
+                                 customdata=interactions[["kind", "channel"]].to_numpy(),
+                                 hovertemplate="%{x|%d %b %Y}: %{customdata[0]} (%{customdata[1]})<extra></extra>"))
+    fig.add_vline(x=now.timestamp() * 1000, line=dict(color="#bbb", width=1))
+    return _base(fig, height, yaxis=dict(title="strength (0–100)", range=[-5, 100], gridcolor="#eee"),
+                 xaxis=dict(gridcolor="#eee"), legend=dict(orientation="h", y=1.12), hovermode="x unified")
+
+
+# -- give & ask --------------------------------------------------------------------------------
+
+
+def balance_figure(ledger: pd.DataFrame, top: int = 25, height: int | None = None) -> go.Figure:
+    """Who you have helped (right) and who has helped you (left), most one-sided first."""
+    t = ledger.assign(helped_you=ledger["received"] + ledger["yes"], you_helped=ledger["given"])
+    # The most one-sided, and always those not to ask again (often balanced at zero: no yes, no favor).
+    order = t["balance"].abs().sort_values(ascending=False, kind="stable").index
+    t = t.loc[[i for i in order if t.at[i, "push_luck"]] + [i for i in order if not t.at[i, "push_luck"]]].head(top)
+    t = t.sort_values("balance", kind="stable")
+    fig = go.Figure()
+    fig.add_trace(go.Bar(y=t["name"], x=t["you_helped"], orientation="h", name="you helped them",
+                         marker_color="#2f6f8f", hovertemplate="%{y}: you helped %{x} times<extra></extra>"))
+    fig.add_trace(go.Bar(y=t["name"], x=-t["helped_you"], orientation="h", name="they helped you",
+                         marker_color="#e0703c", customdata=t["helped_you"],
+                         hovertemplate="%{y}: helped you %{customdata} times<extra></extra>"))
+    refused = t[t["push_luck"].astype(bool)]
+    if not refused.empty:
+        fig.add_trace(go.Scatter(y=refused["name"], x=np.zeros(len(refused)), mode="markers", name="don't push your luck",
+                                 marker=dict(symbol="x", size=11, color="#c0392b"),
+                                 hovertemplate="%{y}: asked 3+ times, never a yes<extra></extra>"))
+    return _base(fig, height or 120 + 22 * len(t), barmode="relative", legend=dict(orientation="h", y=1.05),
+                 xaxis=dict(title="favors  (← they helped you · you helped them →)", gridcolor="#eee", dtick=1,
+                            zeroline=True, zerolinecolor="#666"))
+
+
+# -- warm path -------------------------------------------------------------------------------
+
+
+def path_figure(paths: list[list[dict]], height: int | None = None) -> go.Figure:
+    """Each chain on its own row, left to right from you; thicker lines are stronger ties.
+
+    ``paths``: per chain, its hops as dicts ``from``, ``to``, ``strength`` (0–100).
+    """
+    fig = go.Figure()
+    for row, hops in enumerate(paths):
+        y = -row
+        people = [hops[0]["from"], *[h["to"] for h in hops]]
+        for i, h in enumerate(hops):
+            fig.add_trace(go.Scatter(x=[i, i + 1], y=[y, y], mode="lines", showlegend=False, hoverinfo="skip",
+                                     line=dict(width=1 + h["strength"] / 12, color="#2f6f8f")))
+            fig.add_annotation(x=i + 0.5, y=y, text=f"{h['strength']}", showarrow=False, yshift=12,
+                               font=dict(color="#2f6f8f"))
+        fig.add_trace(go.Scatter(x=list(range(len(people))), y=[y] * len(people), mode="markers+text",
+                                 text=people, textposition="bottom center", showlegend=False,
+                                 marker=dict(size=18, color=["#444"] + ["#e0b03c"] * (len(people) - 2) + ["#c0392b"],
+                                             line=dict(width=1, color="white")),
+                                 hovertemplate="%{text}<extra></extra>"))
+        fig.add_annotation(x=-0.35, y=y, text=f"#{row + 1}", showarrow=False, font=dict(size=15))
+    longest = max((len(h) for h in paths), default=1)
+    return _base(fig, height or 90 + 110 * len(paths),
+                 xaxis=dict(visible=False, range=[-0.6, longest + 0.5]),
+                 yaxis=dict(visible=False, range=[-len(paths) + 0.4, 0.6]))
+
+
+# -- Cypher results --------------------------------------------------------------------------
+
+
+def result_graph_figure(graph: ResultGraph, height: int = 520) -> go.Figure:
+    """The nodes and relationships a query returned, coloured by label."""
+    G = nx.MultiGraph()
+    G.add_nodes_from(graph.nodes)
+    G.add_edges_from((a, b) for a, b, _ in graph.edges if a in graph.nodes and b in graph.nodes)
+    pos = nx.spring_layout(G, seed=3) if len(G) > 1 else {n: (0.0, 0.0) for n in G}
+    fig = go.Figure()
+    ex, ey, mx, my, mt = [], [], [], [], []
+    for a, b, kind in graph.edges:
+        if a in pos and b in pos:
+            ex += [pos[a][0], pos[b][0], None]
+            ey += [pos[a][1], pos[b][1], None]
+            mx.append((pos[a][0] + pos[b][0]) / 2)
+            my.append((pos[a][1] + pos[b][1]) / 2)
+            mt.append(kind)
+    fig.add_trace(go.Scatter(x=ex, y=ey, mode="lines", line=dict(color="#aaa", width=1), hoverinfo="skip",
+                             showlegend=False))
+    if mt:
+        fig.add_trace(go.Scatter(x=mx, y=my, mode="text" if len(mt) <= 60 else "markers", text=mt,
+                                 marker=dict(size=2, color="#aaa"), textfont=dict(size=10, color="#888"),
+                                 hovertemplate="%{text}<extra></extra>", showlegend=False))
+    kinds = sorted({n["kind"] for n in graph.nodes.values()})
+    for i, kind in enumerate(kinds):
+        keys = [k for k, n in graph.nodes.items() if n["kind"] == kind]
+        fig.add_trace(go.Scatter(
+            x=[pos[k][0] for k in keys], y=[pos[k][1] for k in keys], mode="markers+text" if len(pos) <= 40 else "markers",
+            name=kind, text=[graph.nodes[k]["label"] for k in keys], textposition="top center",
+            marker=dict(size=14, color=PALETTE[i % len(PALETTE)], line=dict(width=1, color="white")),
+            hovertemplate="%{text}<extra>" + kind + "</extra>"))
+    return _base(fig, height, xaxis=dict(visible=False), yaxis=dict(visible=False), legend=dict(title="label"))

@@ -1,0 +1,130 @@
+"""What every page reads: one store connection and the analyses, cached per graph state.
+
+Reading the graph into a projection takes about a second on the demo network and some
+analyses a second more, so each is computed once per *graph state* and shared by all pages
+and browser tabs. The state is a ``Key``: which graph (KITH_HOME or NEO4J_URI), its counts
+(``Store.counts()``, one cheap query per page view: adding or removing anything changes it)
+and the day. The dashboard's own writes also clear the caches (``refresh``), so an edit that
+leaves the counts alone still shows up at once.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import date, datetime, time, timezone
+from typing import NamedTuple
+
+import networkx as nx
+import pandas as pd
+import streamlit as st
+from neo4j.exceptions import ServiceUnavailable, SessionExpired
+
+from analytics import circles as circles_mod
+from dashboard import compose, layout
+from graph import projection as projection_mod
+from graph.projection import Projection
+from graph.store import Store
+from reports import build
+
+
+class Key(NamedTuple):
+    """One state of one graph: what every cached analysis is keyed by."""
+
+    graph: str         # which graph: NEO4J_URI, or the embedded store's KITH_HOME
+    version: tuple     # Store.counts() as (name, count) pairs
+    as_of: date        # reports are as of a day (interactions before it count)
+
+
+def _which_graph() -> str:
+    return os.environ.get("NEO4J_URI") or os.environ.get("KITH_HOME") or "default home"
+
+
+@st.cache_resource(show_spinner="Connecting to your graph store…")
+def _store(graph: str) -> Store:
+    # `graph` is only the cache key: Store.connect() reads the same environment.
+    return Store.connect()
+
+
+def store() -> Store:
+    return _store(_which_graph())
+
+
+def current() -> Key:
+    """The graph's state now. Reconnects once if the store was restarted under us."""
+    try:
+        counts = store().counts()
+    except (ServiceUnavailable, SessionExpired, OSError):
+        _store.clear()
+        counts = store().counts()
+    return Key(_which_graph(), tuple(counts.items()), date.today())
+
+
+def refresh() -> None:
+    """Forget every cached analysis: called after the dashboard writes to the graph."""
+    for cached in (projection, _report, strength_graph, network, strength_curve):
+        cached.clear()
+
+
+def cutoff(key: Key) -> pd.Timestamp:
+    """Midnight (UTC) starting the report day: reports count interactions before it."""
+    return pd.Timestamp(datetime.combine(key.as_of, time.min, tzinfo=timezone.utc))
+
+
+# -- the projection and the reports --------------------------------------------------------
+
+
+@st.cache_resource(max_entries=2, show_spinner="Reading your network…")
+def projection(key: Key) -> Projection:
+    # cache_resource, not cache_data: the frames are shared read-only, never copied per page view.
+    return projection_mod.load(store())
+
+
+@st.cache_data(max_entries=16, show_spinner="Working it out…")
+def _report(name: str, key: Key, top: int | None) -> pd.DataFrame:
+    P = projection(key)
+    if name == "tie_states":
+        return compose.tie_states(P, key.as_of)
+    kwargs = {} if top is None else {"top": top}
+    return getattr(build, name)(P, key.as_of, **kwargs)
+
+
+def intros(key: Key) -> pd.DataFrame:
+    return _report("intros", key, 20)
+
+
+def keep_in_touch(key: Key) -> pd.DataFrame:
+    return _report("keep_in_touch", key, 40)
+
+
+def ledger(key: Key) -> pd.DataFrame:
+    return _report("ledger", key, None)
+
+
+def owner_ties(key: Key) -> pd.DataFrame:
+    return _report("owner_ties", key, None)
+
+
+def tie_states(key: Key) -> pd.DataFrame:
+    return _report("tie_states", key, None)
+
+
+@st.cache_resource(max_entries=2, show_spinner="Weighing every tie…")
+def strength_graph(key: Key) -> nx.Graph:
+    return build.strength_graph(projection(key), key.as_of)
+
+
+@st.cache_resource(max_entries=2, show_spinner="Laying out your network…")
+def network(key: Key) -> compose.NetworkView:
+    """Everyone but you, tie-weighted, grouped into circles and laid out once per graph state."""
+    P = projection(key)
+    G = strength_graph(key).copy()
+    if P.owner in G:
+        G.remove_node(P.owner)
+    member = circles_mod.circles(G)
+    positions = layout.circle_layout(G, member)
+    return compose.network_view(P, G, member, positions, owner_ties(key))
+
+
+@st.cache_data(max_entries=64, show_spinner="Drawing the strength of your tie…")
+def strength_curve(key: Key, person: str) -> pd.Series:
+    return compose.strength_curve(projection(key), person, key.as_of)

@@ -1,0 +1,66 @@
+"""Small Streamlit pieces the pages share: the graph state, links, dates, the footer."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import data
+from graph.projection import Projection
+
+PERSON_PAGE = "views/person.py"
+
+
+class Halt(Exception):
+    """Raised by a page that has said all it can; app.py catches it and still draws the footer.
+
+    (st.stop() would also skip the footer, which marks the end of every run.)
+    """
+
+
+def key() -> data.Key:
+    """The graph state app.py read at the start of this run."""
+    return st.session_state["kith_key"]
+
+
+def projection() -> Projection:
+    """This run's projection; stops the page with a hint when the graph has no owner yet."""
+    P = data.projection(key())
+    if P.owner is None:
+        st.info("Kith does not know who you are yet. Import your contacts on the **Import** page, or tell Kith "
+                "your name with `./.venv/bin/python kith.py me --name \"Your Name\"` (or load the demo network "
+                "with `kith.py demo` in an empty KITH_HOME).")
+        st.page_link("views/import_files.py", label="Import your contacts", icon=":material/upload:")
+        raise Halt
+    return P
+
+
+def person_link(P: Projection, person: str, text: str | None = None) -> None:
+    st.page_link(PERSON_PAGE, label=text or str(P.people["name"].get(person, person)),
+                 query_params={"id": person}, icon=":material/person:")
+
+
+def day(value) -> str:
+    """'14 Mar 2026' for a timestamp, date or datetime; '' for nothing."""
+    if value is None or pd.isna(value):
+        return ""
+    return pd.Timestamp(value).strftime("%d %b %Y")
+
+
+def flash(message: str, icon: str = "✅") -> None:
+    """Show ``message`` once on the next run (the page reruns after each write)."""
+    st.session_state["kith_flash"] = (message, icon)
+
+
+def show_flash() -> None:
+    if "kith_flash" in st.session_state:
+        message, icon = st.session_state.pop("kith_flash")
+        st.success(message, icon=icon)
+
+
+def footer(k: data.Key, seconds: float) -> None:
+    counts = dict(k.version)
+    # The keyed container doubles as a marker that the page ran to its end (the browser tests wait for it).
+    with st.container(key="kith-footer"):
+        st.caption(f"Kith · {counts.get('people', 0)} people, {counts.get('interactions', 0)} interactions · "
+                   f"reports as of {k.as_of:%d %b %Y} · page worked out in {seconds:.2f} s")

@@ -1,0 +1,103 @@
+"""Import: upload contact exports and history, preview what would change, then import."""
+
+import hashlib
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import data, ui
+from loaders.importer import import_file
+from loaders.records import LoadError
+from loaders.resolve import PeopleIndex
+
+st.title("Import")
+st.caption("LinkedIn (Connections.csv, messages.csv), Google or Outlook contacts (CSV), vCard (.vcf), calendars "
+           "(.ics), Kith's own CSV/JSON history, and edge lists. Kith recognises each file by its content, "
+           "previews what would change, and writes nothing until you press Import. People already known are "
+           "merged, not duplicated; re-importing a file changes nothing.")
+ui.show_flash()
+
+# A new key after each import empties the uploader: the files are in, the page is ready for more.
+uploads = st.session_state.setdefault("import_round", 0)
+uploaded = st.file_uploader("Files to import", accept_multiple_files=True, key=f"import_files_{uploads}")
+if not uploaded:
+    raise ui.Halt
+
+# Each upload is saved once to a private temporary folder: the loaders read paths.
+folder = Path(st.session_state.setdefault("import_dir", tempfile.mkdtemp(prefix="kith-upload-")))
+store = data.store()
+key = ui.key()
+files = []
+for f in uploaded:
+    content = f.getvalue()
+    digest = hashlib.sha256(content).hexdigest()[:16]
+    path = folder / digest / Path(f.name).name
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
+    files.append((f.name, path, digest))
+
+
+@st.cache_data(max_entries=32, show_spinner="Reading the file…")
+def preview(path: str, digest: str, graph: str, version: tuple) -> dict:
+    """A dry run: what importing the file would do, or why it cannot be imported.
+
+    Cached by content and graph state: a preview depends on who is already known.
+    """
+    try:
+        result = import_file(store, Path(path), dry_run=True)
+    except (LoadError, ValueError) as e:
+        return {"error": str(e)}
+    plan = result.plan
+    return {"format": plan.format, "summary": result.summary(),
+            "merges": [f"{k} → {pid} ({rule})" for k, pid, rule in plan.merges[:20]],
+            "candidates": [f"{c.a} ~ {c.b}: {c.reason} ({c.score:.0f})" for c in plan.candidates[:20]],
+            "skipped": [f"line {line}: {reason}" for line, reason in plan.skipped[:20]]}
+
+
+rows, ok = [], []
+for name, path, digest in files:
+    p = preview(str(path), digest, key.graph, key.version)
+    if "error" in p:
+        st.error(f"**{name}** cannot be imported: {p['error']}")
+        continue
+    ok.append((name, path))
+    rows.append({"file": name, "format": p["format"], **p["summary"]})
+    notes = [("Merged with people you know", p["merges"]), ("Possible duplicates to check", p["candidates"]),
+             ("Skipped values", p["skipped"])]
+    if any(items for _, items in notes):
+        with st.expander(f"Details for {name}"):
+            for title, items in notes:
+                if items:
+                    st.markdown(f"**{title}**\n" + "\n".join(f"- {x}" for x in items))
+
+if rows:
+    st.subheader("Preview (nothing written yet)")
+    st.dataframe(pd.DataFrame(rows), hide_index=True)
+    if st.button(f"Import {len(ok)} file{'s' * (len(ok) != 1)}", type="primary", icon=":material/upload:",
+                 key="import_go"):
+        bar = st.progress(0.0, text="Importing…")
+        index = PeopleIndex(*store.people_index_rows())
+        written = []
+        for i, (name, path) in enumerate(ok):
+            rows_done = [0]
+
+            def advance(n: int, total: int, i=i, name=name, rows_done=rows_done) -> None:
+                rows_done[0] += n
+                bar.progress(min(1.0, (i + rows_done[0] / max(total, 1)) / len(ok)), text=f"Importing {name}…")
+
+            try:
+                result = import_file(store, path, progress=advance, index=index)
+            except (LoadError, ValueError) as e:
+                st.error(f"**{name}** was not imported (nothing from it was written): {e}")
+                index = PeopleIndex(*store.people_index_rows())
+                continue
+            written.append(f"{name}: " + ", ".join(f"{v} {k}" for k, v in result.summary().items() if v))
+        bar.progress(1.0, text="Done")
+        data.refresh()
+        if written:
+            st.session_state["import_round"] += 1
+            ui.flash("Imported " + "; ".join(written))
+            st.rerun()
