@@ -63,7 +63,9 @@ def wheel_recipe() -> list[float]:
                 time.sleep(120)
             """)
             t = time.perf_counter()
-            proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            # cwd: the wheel's server writes its logs to ./log, which must not land in the checkout.
+            proc = subprocess.Popen([sys.executable, "-c", code], cwd=tmp,
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             probe = EmbeddedServer(Path(tmp))
             probe.password = lambda: "benchpass1"  # the recipe's own password
             state = ServerState(pid=proc.pid, bolt_port=bolt, http_port=http, host="127.0.0.1", started_at=0)

@@ -31,7 +31,7 @@ def use_example() -> None:
 
 
 st.selectbox("Start from an example", [*EXAMPLES, OWN], key="cypher_example", on_change=use_example)
-st.session_state.setdefault("cypher_query", next(iter(EXAMPLES.values()), "MATCH (p:Person) RETURN p.name LIMIT 10"))
+st.session_state.setdefault("cypher_query", next(iter(EXAMPLES.values()), ""))
 query = st.text_area("Query", key="cypher_query", height=200)
 c1, c2, c3, c4 = st.columns([2.5, 1.2, 1, 1])
 params_text = c1.text_input("Parameters (JSON)", value="{}", key="cypher_params",
