@@ -7,7 +7,6 @@ dicts or small dataclasses a page shows as they are. The numbers themselves come
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
@@ -18,7 +17,6 @@ import numpy as np
 import pandas as pd
 from neo4j.graph import Node, Path, Relationship
 
-from analytics import decay as decay_mod
 from analytics import strength as strength_mod
 from analytics.keep_in_touch import next_birthday
 from graph import cypher
@@ -48,22 +46,6 @@ def label(P: Projection, person: str) -> str:
 
 
 # -- ties and their states -------------------------------------------------------------
-
-
-def tie_states(P: Projection, as_of: date) -> pd.DataFrame:
-    """Every tie of the owner with its decay state (index: person).
-
-    ``reports.build.decay`` keeps only the valuable ties at risk; the home page counts all of
-    them, so this asks ``decay_risk`` the same question for every tie.
-    """
-    columns = ["state", "risk", "days_since", "usual_gap", "strength_now", "strength_peak", "reason"]
-    pr = build.pairs_before(P, as_of)
-    mine = pr[(pr["a"] == P.owner) | (pr["b"] == P.owner)]
-    if P.owner is None or mine.empty:
-        return pd.DataFrame(columns=columns, index=pd.Index([], name="person"))
-    risk = decay_mod.decay_risk(mine[["a", "b", "at"]], as_of)
-    risk["person"] = risk["a"].where(risk["b"] == P.owner, risk["b"])
-    return risk.set_index("person")[columns]
 
 
 def state_counts(states: pd.DataFrame) -> dict[str, int]:
@@ -269,17 +251,6 @@ def path_steps(path, P: Projection) -> list[dict[str, Any]]:
 
 
 # -- Cypher ------------------------------------------------------------------------------
-
-_EXAMPLE = re.compile(r"^### (.+)\n(?:(?!```).*\n)*?```cypher\n([\s\S]*?)```", re.M)
-
-
-def schema_examples(text: str) -> dict[str, str]:
-    """The example queries of graph/SCHEMA.md (```cypher blocks) by their heading.
-
-    The same parsing as tests/test_queries.py, which runs every one on the demo network.
-    """
-    return {m.group(1).strip(): m.group(2).strip() for m in _EXAMPLE.finditer(text)}
-
 
 def results_frame(result: cypher.QueryResult) -> pd.DataFrame:
     """A query's rows as a table of plain values (nodes and lists as JSON-like text)."""

@@ -82,8 +82,6 @@ def projection(key: Key) -> Projection:
 @st.cache_data(max_entries=16, show_spinner="Working it out…")
 def _report(name: str, key: Key, top: int | None) -> pd.DataFrame:
     P = projection(key)
-    if name == "tie_states":
-        return compose.tie_states(P, key.as_of)
     kwargs = {} if top is None else {"top": top}
     return getattr(build, name)(P, key.as_of, **kwargs)
 

@@ -421,8 +421,7 @@ def _person_props(p: Person) -> dict[str, Any]:
     props["name_key"] = fold(p.name)
     props["emails"] = sorted({e.strip().lower() for e in p.emails if e.strip()})
     if p.birthday:
-        props.update(birthday=str(p.birthday), birth_month=p.birthday.month,
-                     birth_day=p.birthday.day, birth_year=p.birthday.year)
+        props.update(birthday=str(p.birthday), **_birthday_parts(p.birthday))
     return {k: v for k, v in props.items() if v not in (None, "", [], False)}
 
 
@@ -431,9 +430,13 @@ def _import_props(p: dict[str, Any]) -> dict[str, Any]:
     props = {k: v for k, v in p.items() if k not in _NAMED_LISTS and v not in (None, "", [])}
     props["name_key"] = fold(p["name"])
     if p.get("birthday"):
-        b = Birthday.parse(p["birthday"])
-        props.update(birth_month=b.month, birth_day=b.day, birth_year=b.year)
+        props.update(_birthday_parts(Birthday.parse(p["birthday"])))
     return props
+
+
+def _birthday_parts(b: Birthday) -> dict[str, int | None]:
+    """The searchable parts of a birthday (no year when it is unknown)."""
+    return {"birth_month": b.month, "birth_day": b.day, "birth_year": b.year}
 
 
 def _person_from_props(props: dict[str, Any]) -> Person:

@@ -94,19 +94,29 @@ def _intro_history(P: Projection, contacts, G) -> pd.DataFrame:
     return table
 
 
-def decay(P: Projection, as_of: date, top: int = 30) -> pd.DataFrame:
-    """The owner's ties most at risk of going silent."""
+TIE_STATE_COLUMNS = ["state", "risk", "days_since", "usual_gap", "strength_now", "strength_peak", "reason"]
+
+
+def tie_states(P: Projection, as_of: date) -> pd.DataFrame:
+    """Every tie of the owner with its decay state and risk (index: person)."""
     pr = pairs_before(P, as_of)
     mine = pr[(pr["a"] == P.owner) | (pr["b"] == P.owner)]
+    if P.owner is None or mine.empty:
+        return pd.DataFrame(columns=TIE_STATE_COLUMNS, index=pd.Index([], name="person"))
     risk = decay_mod.decay_risk(mine[["a", "b", "at"]], as_of)
     risk["person"] = risk["a"].where(risk["b"] == P.owner, risk["b"])
+    return risk.set_index("person")[TIE_STATE_COLUMNS]
+
+
+def decay(P: Projection, as_of: date, top: int = 30) -> pd.DataFrame:
+    """The owner's valuable ties most at risk of going silent."""
+    risk = tie_states(P, as_of).reset_index()
     risk["name"] = P.people["name"].reindex(risk["person"]).to_numpy()
     # What you are about to lose: risky ties that were once worth something, most valuable first.
     risk = risk[(risk["state"] != "active") & (risk["strength_peak"] >= MIN_PEAK)]
     risk = risk.assign(loss=risk["risk"] * risk["strength_peak"]).sort_values(
         ["loss", "person"], ascending=[False, True], kind="stable")
-    return risk.head(top)[["person", "name", "state", "risk", "days_since", "usual_gap", "strength_now",
-                           "strength_peak", "reason"]].reset_index(drop=True)
+    return risk.head(top)[["person", "name", *TIE_STATE_COLUMNS]].reset_index(drop=True)
 
 
 def keep_in_touch(P: Projection, as_of: date, top: int = 30) -> pd.DataFrame:

@@ -1,14 +1,13 @@
 """Cypher: your own queries on your graph, read-only unless you tick write mode."""
 
 import json
-from pathlib import Path
 
 import streamlit as st
 
 from dashboard import charts, compose, data
 from graph import cypher
+from graph.examples import examples as schema_examples
 
-SCHEMA = Path(__file__).resolve().parents[2] / "graph" / "SCHEMA.md"
 OWN = "(your own query)"
 
 st.title("Cypher")
@@ -18,7 +17,7 @@ st.caption("Ask your graph anything in Cypher. The data model is in graph/SCHEMA
 
 @st.cache_data
 def examples() -> dict[str, str]:
-    return compose.schema_examples(SCHEMA.read_text(encoding="utf-8"))
+    return schema_examples()
 
 
 EXAMPLES = examples()
