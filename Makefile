@@ -10,11 +10,14 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
 
 install: $(VENV)/.installed
 
-$(VENV)/.installed: requirements.txt
+# An editable install of the checkout itself gives the `kith` command in .venv/bin; nothing goes
+# outside .venv.
+$(VENV)/.installed: requirements.txt pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Kith needs Python 3.11 or newer" >&2; exit 1; }
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --no-deps -e .
 	touch $@
 
 install-dev: $(VENV)/.installed-dev
@@ -27,13 +30,15 @@ $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt tests/cypher_lin
 	touch $@
 
 demo: install
-	$(PY) kith.py db start
-	$(PY) kith.py demo
+	$(VENV)/bin/kith db start
+	$(VENV)/bin/kith demo
 	@echo "Kith's dashboard: http://127.0.0.1:$${KITH_PORT:-8501}  (Ctrl-C to stop; the graph store keeps running)"
 	$(PY) -m streamlit run dashboard/app.py --server.address 127.0.0.1 --server.port $${KITH_PORT:-8501}
 
 test: install-dev
+	$(VENV)/bin/ruff check .
 	$(PY) -m pytest -q
 
+# Each benchmark runs as a module of the checkout (bench_dashboard shares tests/browser.py).
 bench: install-dev
-	for b in benchmarks/bench_*.py; do $(PY) $$b || exit 1; done
+	for b in benchmarks/bench_*.py; do $(PY) -m benchmarks.$$(basename $$b .py) || exit 1; done

@@ -11,7 +11,8 @@ each time, as when a person opens a link. Measured in one run:
 - the layout behind it: Kith's circle layout against networkx's spring layout of the whole
   graph, the obvious way (the baseline it replaces).
 
-Run: ./.venv/bin/python benchmarks/bench_dashboard.py
+Run from the checkout: .venv/bin/python -m benchmarks.bench_dashboard (it shares tests/browser.py
+with the browser test, so it runs as a module of the checkout)
 """
 
 from __future__ import annotations
@@ -23,16 +24,16 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from graph.model import Person
+from graph.server import EmbeddedServer
+from graph.store import Store
+from kith import clock
+from tests.browser import PAGES, Server, exceptions, launch, open_page
 
-from dashboard.browser import PAGES, Server, exceptions, launch, open_page  # noqa: E402
-from graph.model import Person  # noqa: E402
-from graph.server import EmbeddedServer  # noqa: E402
-from graph.store import Store  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 TARGET_PAGE_S = 2.0
 TARGET_BIG_NETWORK_S = 3.0
@@ -50,7 +51,7 @@ TAGS = ["ex-colleague", "school", "conference", "family", "neighbour", "social",
 def synthetic_csv(path: Path, n: int = BIG, seed: int = 1) -> None:
     """A Kith CSV of ``n`` people in communities, who knows whom, and your history with a third of them."""
     rng = random.Random(seed)
-    today = date.today()
+    today = clock.today()
     rows = []
     group = [i % COMMUNITIES for i in range(n)]
     email = [f"contact{i:04d}@example.com" for i in range(n)]
@@ -110,7 +111,7 @@ def layout_baseline(home: Path) -> tuple[float, float, int]:
 
     with Store.connect(home) as store:
         P = projection.load(store)
-    G = build.strength_graph(P, date.today())
+    G = build.strength_graph(P, clock.today())
     G.remove_node(P.owner)
     t = time.perf_counter()
     circle_layout(G, circles(G))
@@ -128,7 +129,7 @@ def main() -> int:
         demo, big = Path(tmp) / "demo", Path(tmp) / "big"
         demo.mkdir(), big.mkdir()
         try:
-            loaded = subprocess.run([sys.executable, str(ROOT / "kith.py"), "demo"], cwd=ROOT, capture_output=True,
+            loaded = subprocess.run([sys.executable, "-m", "kith", "demo"], cwd=ROOT, capture_output=True,
                                     text=True, env={"KITH_HOME": str(demo), "PATH": "/usr/bin:/bin"}, check=True)
             print(loaded.stdout.strip())
             t = time.perf_counter()

@@ -32,10 +32,9 @@ import numpy as np
 import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
-from analytics.decay import decay_risk  # noqa: E402
-from analytics.strength import tie_strength  # noqa: E402
+from analytics.decay import decay_risk
+from analytics.strength import tie_strength
 
 DATASET = ROOT.parent / "shared" / "datasets" / "CollegeMsg.txt"
 CUT_DAYS = (30, 45, 60, 75, 90, 110)

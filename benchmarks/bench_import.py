@@ -19,13 +19,12 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from graph import queries as Q
+from graph.server import EmbeddedServer
+from graph.store import Store, _interaction_row
+from loaders.importer import import_file
 
-from graph import queries as Q  # noqa: E402
-from graph.server import EmbeddedServer  # noqa: E402
-from graph.store import Store, _interaction_row  # noqa: E402
-from loaders.importer import import_file  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 DATASET = ROOT.parent / "shared" / "datasets" / "CollegeMsg.txt"
 BASELINE_ROWS = 3_000

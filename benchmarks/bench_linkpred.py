@@ -32,10 +32,9 @@ import scipy
 import scipy.sparse as sp
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
-from analytics import linkpred  # noqa: E402
-from analytics.evaluation import holdout_auc  # noqa: E402
+from analytics import linkpred
+from analytics.evaluation import holdout_auc
 
 DATASET = ROOT.parent / "shared" / "datasets" / "CollegeMsg.txt"
 N_NODES, M_ATTACH, P_TRIANGLE, GRAPH_SEED = 100_000, 5, 0.3, 1

@@ -19,9 +19,7 @@ import textwrap
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from graph.server import DATABASE, ROOT_USER, EmbeddedServer, ServerState, _free_port  # noqa: E402
+from graph.server import DATABASE, EmbeddedServer, ServerState, _free_port
 
 RUNS = 3
 TARGET_S = 3.0

@@ -18,7 +18,7 @@ def log_interaction(store: Store, person: str, *, kind: str, channel: str, at: d
     """Log that you were in touch with ``person`` (you reached out). Returns the interaction id."""
     owner = store.owner()
     if owner is None:
-        raise StoreError("the graph has no owner yet: `kith.py me --name …` first")
+        raise StoreError("the graph has no owner yet: `kith me --name …` first")
     interaction = Interaction(id=new_id("i"), at=at or datetime.now(timezone.utc), participants=[owner["id"], person],
                               channel=channel, kind=kind, summary=summary or None, source="dashboard",
                               initiated_by=owner["id"])

@@ -1,4 +1,4 @@
-"""Kith's dashboard. Run it from the checkout: ``streamlit run dashboard/app.py`` (``make demo`` does).
+"""Kith's dashboard: ``streamlit run dashboard/app.py`` from the checkout (``make demo`` does).
 
 It reads the graph ``Store.connect()`` picks (the embedded store of KITH_HOME, or Neo4j when
 NEO4J_URI is set) and listens on 127.0.0.1 only (``.streamlit/config.toml``): it shows
@@ -7,18 +7,16 @@ personal data.
 
 from __future__ import annotations
 
-import sys
 import time
 from pathlib import Path
 
-# `streamlit run` puts this folder on the path, not the checkout: graph/, reports/ … live there.
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+import streamlit as st
+from neo4j.exceptions import DriverError, Neo4jError
 
-import streamlit as st  # noqa: E402
+from dashboard import data, ui
+from kith.errors import KithError
 
-from dashboard import data, ui  # noqa: E402
+HERE = Path(__file__).resolve().parent
 
 st.set_page_config(page_title="Kith", page_icon="🌿", layout="wide")
 
@@ -42,13 +40,13 @@ PAGES = {
 
 started = time.perf_counter()
 page = st.navigation(PAGES)
-st.logo(str(ROOT / "dashboard" / "logo.svg"), size="large")
+st.logo(str(HERE / "logo.svg"), size="large")
 
 try:
     key = data.current()
-except Exception as e:  # no store: say so plainly instead of a traceback
+except (KithError, DriverError, Neo4jError, OSError) as e:  # no store: say so plainly, not a traceback
     st.error(f"Kith cannot reach your graph store: {e}")
-    st.caption("Start it with `./.venv/bin/python kith.py db start`, or check NEO4J_URI and its credentials.")
+    st.caption("Start it with `kith db start`, or check NEO4J_URI and its credentials.")
     st.stop()
 st.session_state["kith_key"] = key
 

@@ -53,19 +53,6 @@ def state_counts(states: pd.DataFrame) -> dict[str, int]:
     return {s: int(counts.get(s, 0)) for s in STATES}
 
 
-def in_touch_since(P: Projection, since: pd.Timestamp) -> set[str]:
-    """Contacts the owner has had an interaction with at or after ``since``.
-
-    Reports are as of midnight (only interactions before the day count), so what was logged
-    today shows here first: the keep-in-touch queue marks those people done.
-    """
-    part = P.participation
-    recent = part[part["at"] >= since]
-    with_owner = recent[recent["person"] == P.owner]["interaction"]
-    people = recent[recent["interaction"].isin(with_owner) & (recent["person"] != P.owner)]["person"]
-    return set(people)
-
-
 def upcoming_birthdays(P: Projection, today: date, days: int = 14) -> pd.DataFrame:
     from analytics.keep_in_touch import upcoming_birthdays as upcoming
 

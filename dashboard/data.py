@@ -11,7 +11,7 @@ leaves the counts alone still shows up at once.
 from __future__ import annotations
 
 import os
-from datetime import date, datetime, time, timezone
+from datetime import date
 from typing import NamedTuple
 
 import networkx as nx
@@ -24,7 +24,8 @@ from dashboard import compose, layout
 from graph import projection as projection_mod
 from graph.projection import Projection
 from graph.store import Store
-from reports import build
+from kith import clock
+from reports import build, registry
 
 
 class Key(NamedTuple):
@@ -56,18 +57,13 @@ def current() -> Key:
     except (ServiceUnavailable, SessionExpired, OSError):
         _store.clear()
         counts = store().counts()
-    return Key(_which_graph(), tuple(counts.items()), date.today())
+    return Key(_which_graph(), tuple(counts.items()), clock.today())
 
 
 def refresh() -> None:
     """Forget every cached analysis: called after the dashboard writes to the graph."""
-    for cached in (projection, _report, strength_graph, network, strength_curve):
+    for cached in (projection, _report, _analysis, strength_graph, network, strength_curve):
         cached.clear()
-
-
-def cutoff(key: Key) -> pd.Timestamp:
-    """Midnight (UTC) starting the report day: reports count interactions before it."""
-    return pd.Timestamp(datetime.combine(key.as_of, time.min, tzinfo=timezone.utc))
 
 
 # -- the projection and the reports --------------------------------------------------------
@@ -81,9 +77,16 @@ def projection(key: Key) -> Projection:
 
 @st.cache_data(max_entries=16, show_spinner="Working it out…")
 def _report(name: str, key: Key, top: int | None) -> pd.DataFrame:
-    P = projection(key)
-    kwargs = {} if top is None else {"top": top}
-    return getattr(build, name)(P, key.as_of, **kwargs)
+    return registry.get(name).run(projection(key), key.as_of, top)
+
+
+# The analyses pages share besides the reports: each a reports.build function of (P, as_of).
+ANALYSES = {"owner_ties": build.owner_ties, "tie_states": build.tie_states, "done_today": build.in_touch_on}
+
+
+@st.cache_data(max_entries=16, show_spinner="Working it out…")
+def _analysis(name: str, key: Key):
+    return ANALYSES[name](projection(key), key.as_of)
 
 
 def intros(key: Key) -> pd.DataFrame:
@@ -91,7 +94,7 @@ def intros(key: Key) -> pd.DataFrame:
 
 
 def keep_in_touch(key: Key) -> pd.DataFrame:
-    return _report("keep_in_touch", key, 40)
+    return _report("keep-in-touch", key, 40)
 
 
 def ledger(key: Key) -> pd.DataFrame:
@@ -99,11 +102,16 @@ def ledger(key: Key) -> pd.DataFrame:
 
 
 def owner_ties(key: Key) -> pd.DataFrame:
-    return _report("owner_ties", key, None)
+    return _analysis("owner_ties", key)
 
 
 def tie_states(key: Key) -> pd.DataFrame:
-    return _report("tie_states", key, None)
+    return _analysis("tie_states", key)
+
+
+def done_today(key: Key) -> set[str]:
+    """The contacts you were in touch with today (the keep-in-touch queue leaves them out)."""
+    return _analysis("done_today", key)
 
 
 @st.cache_resource(max_entries=2, show_spinner="Weighing every tie…")

@@ -28,8 +28,8 @@ def projection() -> Projection:
     P = data.projection(key())
     if P.owner is None:
         st.info("Kith does not know who you are yet. Import your contacts on the **Import** page, or tell Kith "
-                "your name with `./.venv/bin/python kith.py me --name \"Your Name\"` (or load the demo network "
-                "with `kith.py demo` in an empty KITH_HOME).")
+                "your name with `kith me --name \"Your Name\"` (or load the demo network "
+                "with `kith demo` in an empty KITH_HOME).")
         st.page_link("views/import_files.py", label="Import your contacts", icon=":material/upload:")
         raise Halt
     return P

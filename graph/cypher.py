@@ -22,6 +22,8 @@ import neo4j
 from neo4j.exceptions import Neo4jError
 from neo4j.graph import Node, Path, Relationship
 
+from kith.errors import CypherError
+
 WRITE_CLAUSES = ("CREATE", "MERGE", "SET", "DELETE", "DETACH", "REMOVE", "DROP", "FOREACH", "LOAD", "ALTER",
                  "GRANT", "DENY", "REVOKE", "RENAME", "START", "STOP", "TERMINATE")
 
@@ -29,10 +31,6 @@ WRITE_CLAUSES = ("CREATE", "MERGE", "SET", "DELETE", "DETACH", "REMOVE", "DROP",
 # so `WHERE p.note = 'CREATE this'` is not mistaken for a write.
 _NOT_CODE = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|`[^`]*`|//[^\n]*|/\*.*?\*/", re.S)
 _WORD = re.compile(r"(?<![\w.$:])([A-Za-z_]+)(?!\s*:)")
-
-
-class CypherError(ValueError):
-    """The query was refused or failed; the message is for the user."""
 
 
 @dataclass

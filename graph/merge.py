@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import base64
 import json
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -35,6 +35,7 @@ import neo4j.spatial
 import neo4j.time
 
 from graph import queries as Q
+from kith.errors import MergeError  # also importable as graph.merge.MergeError, as before
 
 SNAPSHOT_VERSION = 1
 
@@ -44,44 +45,20 @@ DERIVED = {"name_key": "name", "birth_month": "birthday", "birth_day": "birthday
 NEVER_MOVED = {"id", "me"}
 
 
-class MergeError(ValueError):
-    """The merge cannot be done exactly (a relationship Kith does not know how to move …)."""
-
-
 @dataclass(frozen=True)
-class RelKind:
-    """One kind of relationship a person can have, and the statements that write it."""
+class RelKind(Q.PersonRel):
+    """One kind of relationship a merge moves: its statements (``put``, ``delete``) and its merge rule.
 
-    type: str
-    label: str                    # label of the node at the other end
-    person_starts: bool | None    # is the person the start node? None: between two people, either way
-    put: str
-    delete: str
-    key: tuple[str, ...] = ()     # properties that tell two such relationships apart
+    Kinds Kith can move are exactly ``queries.PERSON_RELS``; only the rule below is the merge's own.
+    """
+
     # Properties whose absence says something (no `until`: still there), so a gap in
     # keep's copy is never filled from drop's.
     meaningful_gaps: tuple[str, ...] = ()
 
 
-KINDS = [
-    RelKind("WITH", "Interaction", False, Q.PUT_REL_WITH_INTERACTION, Q.DELETE_REL_WITH_INTERACTION),
-    RelKind("WITH", "Favor", False, Q.PUT_REL_WITH_FAVOR, Q.DELETE_REL_WITH_FAVOR),
-    RelKind("INTRODUCED", "Introduction", False, Q.PUT_REL_INTRODUCED, Q.DELETE_REL_INTRODUCED),
-    RelKind("DESCRIBES", "SourceRecord", False, Q.PUT_REL_DESCRIBES, Q.DELETE_REL_DESCRIBES),
-    RelKind("OF", "Change", False, Q.PUT_REL_OF, Q.DELETE_REL_OF),
-    RelKind("MADE", "Introduction", True, Q.PUT_REL_MADE, Q.DELETE_REL_MADE),
-    RelKind("TAGGED", "Tag", True, Q.PUT_REL_TAGGED, Q.DELETE_REL_TAGGED),
-    RelKind("HAS_SKILL", "Skill", True, Q.PUT_REL_HAS_SKILL, Q.DELETE_REL_HAS_SKILL),
-    RelKind("NEEDS", "Skill", True, Q.PUT_REL_NEEDS, Q.DELETE_REL_NEEDS),
-    RelKind("INTERESTED_IN", "Interest", True, Q.PUT_REL_INTERESTED_IN, Q.DELETE_REL_INTERESTED_IN),
-    RelKind("ATTENDED", "Event", True, Q.PUT_REL_ATTENDED, Q.DELETE_REL_ATTENDED),
-    RelKind("WORKS_AT", "Organization", True, Q.PUT_REL_WORKS_AT, Q.DELETE_REL_WORKS_AT, key=("title",),
-            meaningful_gaps=("until",)),
-    RelKind("STUDIED_AT", "School", True, Q.PUT_REL_STUDIED_AT, Q.DELETE_REL_STUDIED_AT,
-            meaningful_gaps=("until",)),
-    RelKind("KNOWS", "Person", None, Q.PUT_REL_KNOWS, Q.DELETE_REL_KNOWS),
-    RelKind("NOT_SAME", "Person", None, Q.PUT_REL_NOT_SAME, Q.DELETE_REL_NOT_SAME),
-]
+MEANINGFUL_GAPS = {"WORKS_AT": ("until",), "STUDIED_AT": ("until",)}
+KINDS = [RelKind(**asdict(r), meaningful_gaps=MEANINGFUL_GAPS.get(r.type, ())) for r in Q.PERSON_RELS]
 _BY_TYPE_LABEL = {(k.type, k.label): k for k in KINDS}
 
 

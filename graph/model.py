@@ -16,6 +16,8 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 
+from kith.errors import InvalidRecord
+
 INTERACTION_KINDS = (
     "catch-up", "thank-you", "birthday-wishes", "advice-asked", "congratulations",
     "introduction", "opportunity-shared", "invitation", "condolences", "meeting", "message",
@@ -24,6 +26,16 @@ CHANNELS = ("in-person", "call", "video", "meeting", "email", "message", "social
 FAVOR_DIRECTIONS = ("given", "received", "asked")
 FAVOR_STATUSES = ("pending", "yes", "no", "ignored")
 INTRODUCTION_STATUSES = ("suggested", "offered", "made", "declined")
+
+
+def check_choice(record: str, field: str, value: str, allowed: tuple[str, ...]) -> None:
+    """Refuse a value outside its closed list, in one line that names the record, the field and the choices.
+
+    Every record checks itself here, when it is made, so a loader, the CLI and the
+    dashboard cannot each hold (and drift from) their own copy of the rule.
+    """
+    if value not in allowed:
+        raise InvalidRecord(f"{record} {field} {value!r} is not one of: {', '.join(allowed)}")
 
 
 def new_id(prefix: str) -> str:
@@ -152,6 +164,10 @@ class Interaction:
     # Who reached out (a participant's id), when known: reciprocity needs it.
     initiated_by: str | None = None
 
+    def __post_init__(self) -> None:
+        check_choice("interaction", "kind", self.kind, INTERACTION_KINDS)
+        check_choice("interaction", "channel", self.channel, CHANNELS)
+
 
 @dataclass
 class Favor:
@@ -164,6 +180,10 @@ class Favor:
     kind: str
     status: str = "pending"
     note: str | None = None
+
+    def __post_init__(self) -> None:
+        check_choice("favor", "direction", self.direction, FAVOR_DIRECTIONS)
+        check_choice("favor", "status", self.status, FAVOR_STATUSES)
 
 
 @dataclass
@@ -178,6 +198,9 @@ class Introduction:
     status: str = "made"
     outcome: str | None = None
     note: str | None = None
+
+    def __post_init__(self) -> None:
+        check_choice("introduction", "status", self.status, INTRODUCTION_STATUSES)
 
 
 @dataclass

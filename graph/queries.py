@@ -13,6 +13,9 @@ constrained label later in the same transaction); nodes are found by Kith's own
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import cached_property
+
 # -- schema: run idempotently at every connect -------------------------------
 
 SCHEMA = [
@@ -371,220 +374,87 @@ MATCH (b:Person {id: $b})
 MERGE (a)-[:NOT_SAME]-(b)
 """
 
-PUT_REL_WITH_INTERACTION = """
-UNWIND $rows AS row
-MATCH (i:Interaction {id: row.start})
-MATCH (p:Person {id: row.end})
-MERGE (i)-[r:WITH]->(p)
-SET r = row.props
-"""
+# The kinds of relationship a merge moves, and the PUT_REL_*/DELETE_REL_* pair each
+# one gets. graph/merge.py builds its KINDS from this same table, so a kind of
+# relationship cannot be moved without statements to move it, nor the other way round.
 
-DELETE_REL_WITH_INTERACTION = """
-UNWIND $rows AS row
-MATCH (:Interaction {id: row.start})-[r:WITH]->(:Person {id: row.end})
-DELETE r
-"""
 
-PUT_REL_WITH_FAVOR = """
-UNWIND $rows AS row
-MATCH (f:Favor {id: row.start})
-MATCH (p:Person {id: row.end})
-MERGE (f)-[r:WITH]->(p)
-SET r = row.props
-"""
+@dataclass(frozen=True)
+class PersonRel:
+    """One kind of relationship a person has, as a merge (and its undo) writes it."""
 
-DELETE_REL_WITH_FAVOR = """
-UNWIND $rows AS row
-MATCH (:Favor {id: row.start})-[r:WITH]->(:Person {id: row.end})
-DELETE r
-"""
+    type: str
+    label: str                    # label of the node at the other end
+    person_starts: bool | None    # is the person the start node? None: between two people, either way
+    key: tuple[str, ...] = ()     # properties that tell two such relationships apart
+    name: str = ""                # PUT_REL_<name>, DELETE_REL_<name>; the type unless two kinds share it
 
-PUT_REL_INTRODUCED = """
-UNWIND $rows AS row
-MATCH (n:Introduction {id: row.start})
-MATCH (p:Person {id: row.end})
-MERGE (n)-[r:INTRODUCED]->(p)
-SET r = row.props
-"""
+    @property
+    def suffix(self) -> str:
+        return self.name or self.type
 
-DELETE_REL_INTRODUCED = """
-UNWIND $rows AS row
-MATCH (:Introduction {id: row.start})-[r:INTRODUCED]->(:Person {id: row.end})
-DELETE r
-"""
+    @property
+    def ends(self) -> tuple[str, str]:
+        """The labels of the start and end nodes, in the stored direction."""
+        if self.person_starts is None:
+            return "Person", "Person"
+        return ("Person", self.label) if self.person_starts else (self.label, "Person")
 
-PUT_REL_DESCRIBES = """
-UNWIND $rows AS row
-MATCH (s:SourceRecord {id: row.start})
-MATCH (p:Person {id: row.end})
-MERGE (s)-[r:DESCRIBES]->(p)
-SET r = row.props
-"""
+    @cached_property
+    def put(self) -> str:
+        """Make sure ``row.start -[type]-> row.end`` exists, with exactly ``row.props``."""
+        start, end = self.ends
+        keyed = ", ".join(f"{k}: coalesce(row.props.{k}, '')" for k in self.key)
+        return _lines("UNWIND $rows AS row",
+                      f"MATCH (s:{start} {{id: row.start}})",
+                      f"MATCH (e:{end} {{id: row.end}})",
+                      f"MERGE (s)-[r:{self.type}{f' {{{keyed}}}' if keyed else ''}]->(e)",
+                      "SET r = row.props")
 
-DELETE_REL_DESCRIBES = """
-UNWIND $rows AS row
-MATCH (:SourceRecord {id: row.start})-[r:DESCRIBES]->(:Person {id: row.end})
-DELETE r
-"""
+    @cached_property
+    def delete(self) -> str:
+        """Remove ``row.start -[type]-> row.end``: with a key, only the one whose key matches ``row.props``."""
+        start, end = self.ends
+        where = " AND ".join(f"coalesce(r.{k}, '') = coalesce(row.props.{k}, '')" for k in self.key)
+        return _lines("UNWIND $rows AS row",
+                      f"MATCH (:{start} {{id: row.start}})-[r:{self.type}]->(:{end} {{id: row.end}})",
+                      f"WHERE {where}" if where else None,
+                      "DELETE r")
 
-PUT_REL_OF = """
-UNWIND $rows AS row
-MATCH (c:Change {id: row.start})
-MATCH (p:Person {id: row.end})
-MERGE (c)-[r:OF]->(p)
-SET r = row.props
-"""
 
-DELETE_REL_OF = """
-UNWIND $rows AS row
-MATCH (:Change {id: row.start})-[r:OF]->(:Person {id: row.end})
-DELETE r
-"""
+def _lines(*lines: str | None) -> str:
+    """A statement laid out like the hand-written ones (a line per clause), leaving out None."""
+    return "\n" + "".join(f"{line}\n" for line in lines if line is not None)
 
-PUT_REL_MADE = """
-UNWIND $rows AS row
-MATCH (p:Person {id: row.start})
-MATCH (n:Introduction {id: row.end})
-MERGE (p)-[r:MADE]->(n)
-SET r = row.props
-"""
 
-DELETE_REL_MADE = """
-UNWIND $rows AS row
-MATCH (:Person {id: row.start})-[r:MADE]->(:Introduction {id: row.end})
-DELETE r
-"""
+PERSON_RELS = (
+    PersonRel("WITH", "Interaction", False, name="WITH_INTERACTION"),
+    PersonRel("WITH", "Favor", False, name="WITH_FAVOR"),
+    PersonRel("INTRODUCED", "Introduction", False),
+    PersonRel("DESCRIBES", "SourceRecord", False),
+    PersonRel("OF", "Change", False),
+    PersonRel("MADE", "Introduction", True),
+    PersonRel("TAGGED", "Tag", True),
+    PersonRel("HAS_SKILL", "Skill", True),
+    PersonRel("NEEDS", "Skill", True),
+    PersonRel("INTERESTED_IN", "Interest", True),
+    PersonRel("ATTENDED", "Event", True),
+    # A person can hold several titles at one organization: the title tells the jobs
+    # apart, as in RECORD_EMPLOYMENTS (which always writes one, "" when unknown).
+    PersonRel("WORKS_AT", "Organization", True, key=("title",)),
+    PersonRel("STUDIED_AT", "School", True),
+    # Between two people the stored direction means nothing, but undo puts it back as
+    # it was: these are directed too, and graph/merge.py picks the direction.
+    PersonRel("KNOWS", "Person", None),
+    PersonRel("NOT_SAME", "Person", None),
+)
 
-PUT_REL_TAGGED = """
-UNWIND $rows AS row
-MATCH (p:Person {id: row.start})
-MATCH (t:Tag {id: row.end})
-MERGE (p)-[r:TAGGED]->(t)
-SET r = row.props
-"""
-
-DELETE_REL_TAGGED = """
-UNWIND $rows AS row
-MATCH (:Person {id: row.start})-[r:TAGGED]->(:Tag {id: row.end})
-DELETE r
-"""
-
-PUT_REL_HAS_SKILL = """
-UNWIND $rows AS row
-MATCH (p:Person {id: row.start})
-MATCH (s:Skill {id: row.end})
-MERGE (p)-[r:HAS_SKILL]->(s)
-SET r = row.props
-"""
-
-DELETE_REL_HAS_SKILL = """
-UNWIND $rows AS row
-MATCH (:Person {id: row.start})-[r:HAS_SKILL]->(:Skill {id: row.end})
-DELETE r
-"""
-
-PUT_REL_NEEDS = """
-UNWIND $rows AS row
-MATCH (p:Person {id: row.start})
-MATCH (s:Skill {id: row.end})
-MERGE (p)-[r:NEEDS]->(s)
-SET r = row.props
-"""
-
-DELETE_REL_NEEDS = """
-UNWIND $rows AS row
-MATCH (:Person {id: row.start})-[r:NEEDS]->(:Skill {id: row.end})
-DELETE r
-"""
-
-PUT_REL_INTERESTED_IN = """
-UNWIND $rows AS row
-MATCH (p:Person {id: row.start})
-MATCH (i:Interest {id: row.end})
-MERGE (p)-[r:INTERESTED_IN]->(i)
-SET r = row.props
-"""
-
-DELETE_REL_INTERESTED_IN = """
-UNWIND $rows AS row
-MATCH (:Person {id: row.start})-[r:INTERESTED_IN]->(:Interest {id: row.end})
-DELETE r
-"""
-
-PUT_REL_ATTENDED = """
-UNWIND $rows AS row
-MATCH (p:Person {id: row.start})
-MATCH (e:Event {id: row.end})
-MERGE (p)-[r:ATTENDED]->(e)
-SET r = row.props
-"""
-
-DELETE_REL_ATTENDED = """
-UNWIND $rows AS row
-MATCH (:Person {id: row.start})-[r:ATTENDED]->(:Event {id: row.end})
-DELETE r
-"""
-
-# A person can hold several titles at one organization: the title tells the jobs
-# apart, as in RECORD_EMPLOYMENTS (which always writes one, "" when unknown).
-PUT_REL_WORKS_AT = """
-UNWIND $rows AS row
-MATCH (p:Person {id: row.start})
-MATCH (o:Organization {id: row.end})
-MERGE (p)-[r:WORKS_AT {title: coalesce(row.props.title, '')}]->(o)
-SET r = row.props
-"""
-
-DELETE_REL_WORKS_AT = """
-UNWIND $rows AS row
-MATCH (:Person {id: row.start})-[r:WORKS_AT]->(:Organization {id: row.end})
-WHERE coalesce(r.title, '') = coalesce(row.props.title, '')
-DELETE r
-"""
-
-PUT_REL_STUDIED_AT = """
-UNWIND $rows AS row
-MATCH (p:Person {id: row.start})
-MATCH (s:School {id: row.end})
-MERGE (p)-[r:STUDIED_AT]->(s)
-SET r = row.props
-"""
-
-DELETE_REL_STUDIED_AT = """
-UNWIND $rows AS row
-MATCH (:Person {id: row.start})-[r:STUDIED_AT]->(:School {id: row.end})
-DELETE r
-"""
-
-# Between two people the stored direction means nothing, but undo puts it back as
-# it was: these are directed, and graph/merge.py picks the direction.
-PUT_REL_KNOWS = """
-UNWIND $rows AS row
-MATCH (a:Person {id: row.start})
-MATCH (b:Person {id: row.end})
-MERGE (a)-[r:KNOWS]->(b)
-SET r = row.props
-"""
-
-DELETE_REL_KNOWS = """
-UNWIND $rows AS row
-MATCH (:Person {id: row.start})-[r:KNOWS]->(:Person {id: row.end})
-DELETE r
-"""
-
-PUT_REL_NOT_SAME = """
-UNWIND $rows AS row
-MATCH (a:Person {id: row.start})
-MATCH (b:Person {id: row.end})
-MERGE (a)-[r:NOT_SAME]->(b)
-SET r = row.props
-"""
-
-DELETE_REL_NOT_SAME = """
-UNWIND $rows AS row
-MATCH (:Person {id: row.start})-[r:NOT_SAME]->(:Person {id: row.end})
-DELETE r
-"""
+# Named constants like every other statement, so statements() hands them to the
+# linter and to the test that runs each one: PUT_REL_WITH_INTERACTION, DELETE_REL_KNOWS …
+for _rel in PERSON_RELS:
+    globals()[f"PUT_REL_{_rel.suffix}"] = _rel.put
+    globals()[f"DELETE_REL_{_rel.suffix}"] = _rel.delete
+del _rel
 
 # -- reads ----------------------------------------------------------------------
 
@@ -645,6 +515,14 @@ CALL () { MATCH (f:Favor) RETURN count(f) AS favors }
 CALL () { MATCH (n:Introduction) RETURN count(n) AS introductions }
 CALL () { MATCH (o:Organization) RETURN count(o) AS organizations }
 RETURN people, knows, interactions, favors, introductions, organizations
+"""
+
+# The embedded server is ready once a real query answers (Bolt listens a second before
+# the database exists): the cheapest query that touches the database.
+READY_CHECK = """
+MATCH (n)
+RETURN count(n) AS n
+LIMIT 1
 """
 
 # Test support: empties the graph. Only the test suite calls it.

@@ -35,14 +35,13 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from graph import queries as Q
+from kith.errors import ServerError
+
 DATABASE = "kith"
 ROOT_USER = "root"
 READY_TIMEOUT_S = 60.0
 STOP_TIMEOUT_S = 30.0
-
-
-class ServerError(RuntimeError):
-    """The embedded server could not be started, reached or stopped."""
 
 
 def kith_home() -> Path:
@@ -124,7 +123,7 @@ class EmbeddedServer:
             with GraphDatabase.driver(state.uri, auth=(ROOT_USER, self.password()),
                                       connection_timeout=2) as driver:
                 with driver.session(database=DATABASE) as session:
-                    session.run("MATCH (n) RETURN count(n) AS n LIMIT 1").consume()
+                    session.run(Q.READY_CHECK).consume()
             return True
         except (ServiceUnavailable, SessionExpired, Neo4jError, OSError):
             return False

@@ -295,7 +295,7 @@ class Store:
         """Record that the owner introduced ``a`` and ``b`` (or, with status "declined", chose not to)."""
         owner = self.owner()
         if owner is None:
-            raise StoreError("the graph has no owner yet: `kith.py me --name …` first")
+            raise StoreError("the graph has no owner yet: `kith me --name …` first")
         if a == b:
             raise StoreError("an introduction needs two different people")
         if status not in INTRODUCTION_STATUSES:
@@ -308,7 +308,7 @@ class Store:
         """Record how the latest introduction between ``a`` and ``b`` went."""
         rows = self.read(Q.INTRODUCTION_BETWEEN, a=a, b=b)
         if not rows:
-            raise StoreError("no introduction between them is recorded: `kith.py introduce A B` first")
+            raise StoreError("no introduction between them is recorded: `kith introduce A B` first")
         with self.session() as s:
             s.run(Q.SET_INTRODUCTION_OUTCOME, id=rows[0]["id"], outcome=outcome, status=status).consume()
         return rows[0]["id"]

@@ -134,7 +134,7 @@ class ParseOptions:
     until: datetime | None = None               # recurring events are expanded up to here (default: now)
 
 
-# Every format name a parser answers to; `kith.py import --format` takes these.
+# Every format name a parser answers to; `kith import --format` takes these.
 FORMATS = (
     "linkedin-connections", "linkedin-messages", "google-csv", "outlook-csv", "vcard", "ical",
     "kith-csv", "kith-json", "edgelist",

@@ -10,7 +10,7 @@ Merge rules, strongest first:
 2. a shared email address, or a shared phone number: same person;
 3. the same full name *and* the same company or the same work-email domain: same person;
 4. the same name alone, or a close one (rapidfuzz ``token_sort_ratio`` ≥ 90): a new
-   person plus a **merge candidate** for the user to confirm (``kith.py merge``).
+   person plus a **merge candidate** for the user to confirm (``kith merge``).
 
 Nothing is silently lost. When another source gives a different value for a
 field, the first stays and the other is kept as an alternate (``also_title`` …).
@@ -111,7 +111,7 @@ class PeopleIndex:
 
 @dataclass
 class Candidate:
-    """Two people who may be one: ``a`` is the one to keep (``kith.py merge A B``)."""
+    """Two people who may be one: ``a`` is the one to keep (``kith merge A B``)."""
 
     a: str
     b: str
@@ -282,7 +282,7 @@ class _Resolver:
             owner = self.index.owner_id()
             if owner is None:
                 raise LoadError(self.parsed.path, line, "this file refers to you, but Kith does not know who you "
-                                "are yet: run `kith.py me --name \"Your Name\" --email you@example.com` first")
+                                "are yet: run `kith me --name \"Your Name\" --email you@example.com` first")
             return owner
         if kind == "contact":
             if value not in self.by_contact:

@@ -8,7 +8,7 @@ report for a given graph and date is always the same.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timezone
+from datetime import date, datetime, time, timedelta, timezone
 
 import networkx as nx
 import pandas as pd
@@ -20,6 +20,7 @@ from analytics import keep_in_touch as kit
 from analytics import ledger as ledger_mod
 from analytics import linkpred, opportunities, strength
 from graph.projection import Projection
+from reports import registry
 
 
 def cutoff(as_of: date) -> pd.Timestamp:
@@ -94,7 +95,7 @@ def _intro_history(P: Projection, contacts, G) -> pd.DataFrame:
     return table
 
 
-TIE_STATE_COLUMNS = ["state", "risk", "days_since", "usual_gap", "strength_now", "strength_peak", "reason"]
+TIE_STATE_COLUMNS = list(registry.TIE_STATE_COLUMNS)
 
 
 def tie_states(P: Projection, as_of: date) -> pd.DataFrame:
@@ -119,13 +120,29 @@ def decay(P: Projection, as_of: date, top: int = 30) -> pd.DataFrame:
     return risk.head(top)[["person", "name", *TIE_STATE_COLUMNS]].reset_index(drop=True)
 
 
+def in_touch_on(P: Projection, day: date) -> set[str]:
+    """The contacts the owner was in touch with on ``day``: "done today" when ``day`` is today.
+
+    A report as of a day counts what came before it, so what was logged on the day itself
+    would still show as due; the keep-in-touch report leaves these people out instead.
+    """
+    part = P.participation
+    on_day = part[(part["at"] >= cutoff(day)) & (part["at"] < cutoff(day + timedelta(days=1)))]
+    with_owner = on_day[on_day["person"] == P.owner]["interaction"]
+    people = on_day[on_day["interaction"].isin(with_owner) & (on_day["person"] != P.owner)]["person"]
+    return set(people)
+
+
 def keep_in_touch(P: Projection, as_of: date, top: int = 30) -> pd.DataFrame:
+    """Who is due for contact and why, most pressing first; people already seen on ``as_of`` are done."""
     ties = owner_ties(P, as_of)
     led = ledger(P, as_of)
     thanks = led.set_index("person")["thanks_owed"] if not led.empty else None
     owner_needs = set(P.people.loc[P.owner, "needs"]) if P.owner in P.people.index else set()
-    return kit.queue(ties[["strength", "days_since"]], P.people, as_of, thanks_owed=thanks,
-                     changes=_changes_with_congratulations(P, as_of), owner_needs=owner_needs).head(top)
+    queue = kit.queue(ties[["strength", "days_since"]], P.people, as_of, thanks_owed=thanks,
+                      changes=_changes_with_congratulations(P, as_of), owner_needs=owner_needs)
+    done = in_touch_on(P, as_of)
+    return queue[~queue["person"].isin(done)].head(top).reset_index(drop=True)
 
 
 def _changes_with_congratulations(P: Projection, as_of: date) -> pd.DataFrame:

@@ -9,14 +9,7 @@ from datetime import date, datetime
 
 import pandas as pd
 
-TITLES = {
-    "intros": "Introductions worth making",
-    "decay": "Ties going quiet",
-    "keep-in-touch": "Keep in touch",
-    "ledger": "Give and ask",
-    "circles": "Circles and brokers",
-    "opportunity": "Who to tell",
-}
+from reports.registry import get
 
 
 def _plain(value):
@@ -35,6 +28,9 @@ def records(frame: pd.DataFrame) -> list[dict]:
     return [{k: _plain(v) for k, v in row.items()} for row in frame.to_dict("records")]
 
 
+FORMATS = ("md", "html", "csv", "json")
+
+
 def render(kind: str, frame: pd.DataFrame, fmt: str, *, as_of: date) -> str:
     if fmt == "json":
         return json.dumps({"report": kind, "as_of": as_of.isoformat(), "items": records(frame)},
@@ -45,7 +41,7 @@ def render(kind: str, frame: pd.DataFrame, fmt: str, *, as_of: date) -> str:
         return _markdown(kind, frame, as_of)
     if fmt == "html":
         return _html(kind, frame, as_of)
-    raise ValueError(f"unknown format {fmt!r}: md, html, csv or json")
+    raise ValueError(f"unknown format {fmt!r}: {', '.join(FORMATS)}")
 
 
 def _cell(v) -> str:
@@ -60,10 +56,11 @@ def _cell(v) -> str:
 
 
 def _markdown(kind: str, frame: pd.DataFrame, as_of: date) -> str:
-    lines = [f"# {TITLES[kind]}", "", f"As of {as_of:%d %B %Y}.", ""]
+    report = get(kind)
+    lines = [f"# {report.title}", "", f"As of {as_of:%d %B %Y}.", ""]
     if frame.empty:
         return "\n".join(lines + ["Nothing to report."]) + "\n"
-    if kind == "intros":
+    if report.cards:
         for i, r in enumerate(frame.itertuples(), 1):
             lines += [f"{i}. **{r.a_name} ↔ {r.b_name}** (score {r.score:.0f})", "",
                       f"   {r.explanation}", "", f"   > {r.draft}", ""]
@@ -86,10 +83,11 @@ border-left:3px solid #bbb}"""
 
 def _html(kind: str, frame: pd.DataFrame, as_of: date) -> str:
     e = html.escape
-    body = [f"<h1>{e(TITLES[kind])}</h1>", f"<p>As of {as_of:%d %B %Y}.</p>"]
+    report = get(kind)
+    body = [f"<h1>{e(report.title)}</h1>", f"<p>As of {as_of:%d %B %Y}.</p>"]
     if frame.empty:
         body.append("<p>Nothing to report.</p>")
-    elif kind == "intros":
+    elif report.cards:
         for r in frame.itertuples():
             body.append(f'<div class="card"><h2>{e(r.a_name)} &harr; {e(r.b_name)} '
                         f'<span class="score">score {r.score:.0f}</span></h2><p>{e(r.explanation)}</p>'
@@ -100,5 +98,5 @@ def _html(kind: str, frame: pd.DataFrame, as_of: date) -> str:
         for row in frame.to_dict("records"):
             body.append("<tr>" + "".join(f"<td>{e(_cell(row[c]))}</td>" for c in cols) + "</tr>")
         body.append("</table>")
-    return (f'<!doctype html><html lang="en"><meta charset="utf-8"><title>{e(TITLES[kind])}</title>'
+    return (f'<!doctype html><html lang="en"><meta charset="utf-8"><title>{e(report.title)}</title>'
             f"<style>{STYLE}</style><body>{''.join(body)}</body></html>\n")

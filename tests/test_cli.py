@@ -1,4 +1,4 @@
-"""The command line, run as a user runs it: a subprocess of kith.py on the real store."""
+"""The command line, run as a user runs it: a subprocess of `python -m kith` on the real store."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """The dashboard: every page through Streamlit's AppTest, and its figures and helpers directly.
 
 The pages run against a demo network of their own (a module-scoped KITH_HOME loaded with
-``kith.py demo``), because some tests write to it: logging interactions, introductions, an
+``kith demo``), because some tests write to it: logging interactions, introductions, an
 import. The session's shared demo store stays untouched.
 """
 
@@ -19,6 +19,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import charts, compose, layout
+from kith import clock
 from graph import projection
 from graph.server import EmbeddedServer
 from graph.store import Store
@@ -145,7 +146,7 @@ def test_logging_an_interaction_writes_it_and_shows_it(home, store):
     assert "Logged congratulations (call) with Priya Raman" in texts(at)
     after = store.person("p-0014")
     assert after.interactions == before.interactions + 1
-    assert at.metric[2].value == date.today().strftime("%d %b %Y")  # last seen: today
+    assert at.metric[2].value == clock.today().strftime("%d %b %Y")  # last seen: today
     assert store.read("MATCH (i:Interaction {summary: 'new job at Lumen'})-[:WITH]->(p:Person {id: 'p-0014'}) "
                       "RETURN i.kind AS kind, i.source AS source") == [{"kind": "congratulations",
                                                                           "source": "dashboard"}]
@@ -278,7 +279,7 @@ def view(P):
     from analytics.circles import circles
     from reports import build
 
-    as_of = date.today()
+    as_of = clock.today()
     G = build.strength_graph(P, as_of)
     G.remove_node(P.owner)
     member = circles(G)
@@ -342,11 +343,11 @@ def test_circles_are_named_after_what_their_people_share(view):
 
 
 def test_strength_curve_rises_at_contacts_and_fades_after_today(P):
-    curve = compose.strength_curve(P, "p-0037", date.today())
+    curve = compose.strength_curve(P, "p-0037", clock.today())
     assert len(curve) == compose.CURVE_POINTS and curve.max() > 0
-    future = curve[curve.index > pd.Timestamp(date.today(), tz="UTC")]
+    future = curve[curve.index > pd.Timestamp(clock.today(), tz="UTC")]
     assert future.is_monotonic_decreasing
-    fig = charts.strength_curve_figure(curve, compose.timeline(P, "p-0037"), date.today())
+    fig = charts.strength_curve_figure(curve, compose.timeline(P, "p-0037"), clock.today())
     assert [t.name for t in fig.data] == ["tie strength", "if you don't get in touch", "interactions"]
     assert fig.data[1].line.dash == "dash"
 
@@ -361,11 +362,11 @@ def test_balance_and_path_and_states_figures(P):
     from analytics.paths import warm_paths
     from reports import build
 
-    ledger = build.ledger(P, date.today())
+    ledger = build.ledger(P, clock.today())
     fig = charts.balance_figure(ledger)
     assert [t.name for t in fig.data][:2] == ["you helped them", "they helped you"]
     assert "don't push your luck" in [t.name for t in fig.data]
-    G = build.strength_graph(P, date.today())
+    G = build.strength_graph(P, clock.today())
     paths = warm_paths(G, P.owner, "p-0037", k=2)
     steps = [compose.path_steps(p, P) for p in paths]
     assert steps[0][0]["from"] == "you" and steps[0][-1]["to"] == "Marcus Whitfield"

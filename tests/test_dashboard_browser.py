@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.browser import CHROMIUM, PAGES, Server, exceptions, launch, open_page
+from tests.browser import CHROMIUM, PAGES, Server, exceptions, launch, open_page
 
 ROOT = Path(__file__).resolve().parents[1]
 SCREENS = Path("/tmp/kith-screens")

@@ -328,7 +328,7 @@ def test_cli_list_merge_undo_not_same(store, tmp_path):
     listed = run_kith("merge", "--list")
     assert listed.returncode == 0, listed.stderr
     assert chris_li in listed.stdout and chris_g in listed.stdout and "same name" in listed.stdout
-    assert "kith.py merge KEEP DROP" in listed.stdout
+    assert "kith merge KEEP DROP" in listed.stdout
 
     declined = run_kith("merge", chris_g, chris_li, input="n\n")
     assert declined.returncode == 1 and "Chris Taylor" in declined.stdout
@@ -338,7 +338,7 @@ def test_cli_list_merge_undo_not_same(store, tmp_path):
     assert merged.returncode == 0, merged.stderr
     merge_id = store.merges()[0]["id"]
     assert f"merged {chris_li} into {chris_g} as {merge_id}" in merged.stdout
-    assert f"kith.py merge --undo {merge_id}" in merged.stdout
+    assert f"kith merge --undo {merge_id}" in merged.stdout
     assert store.person(chris_li) is None
     assert run_kith("merge", "--list").stdout.strip() == "no merge candidates"
 

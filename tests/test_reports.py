@@ -5,13 +5,14 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import date
+from datetime import timedelta
 
 import pytest
 
+from kith import clock
 from graph import projection
 from loaders.demo import INTENDED_INTRODUCTIONS, PUSHES_LUCK_ID
-from reports import build, render
+from reports import build, registry, render
 from tests.conftest import run_kith
 
 
@@ -22,7 +23,7 @@ def P(demo_store):
 
 @pytest.fixture(scope="module")
 def as_of():
-    return date.today()  # the demo's history ends today (kith.py demo's default)
+    return clock.today()  # the demo's history ends today: KITH_TODAY, pinned by conftest
 
 
 def test_projection_reads_the_whole_graph(P, demo_store):
@@ -105,3 +106,48 @@ def test_cli_report_introduce_and_path(demo_home, tmp_path):
     path = run_kith("path", top["b"], env=env)
     assert path.returncode == 0 and path.stdout.startswith("1. Alex Morgan → "), path.stdout + path.stderr
     assert run_kith("report", "nonsense", env=env).returncode == 1
+
+
+def test_the_registry_names_every_report_once_with_its_columns(P, as_of):
+    assert set(registry.PLAIN) == {"intros", "decay", "keep-in-touch", "ledger", "circles"}
+    for report in registry.REPORTS.values():
+        extra = {"description": "python, climbing"} if "description" in report.takes else {}
+        frame = report.run(P, as_of, 5, **extra)
+        assert tuple(frame.columns) == report.columns, report.name
+        assert 0 < len(frame) <= 5, report.name
+        assert render.render(report.name, frame, "md", as_of=as_of).startswith(f"# {report.title}\n")
+    with pytest.raises(registry.UnknownReport, match="no report 'nonsense'"):
+        registry.get("nonsense")
+
+
+def test_cli_opportunity_and_me(demo_home):
+    env = {"KITH_HOME": str(demo_home)}
+    done = run_kith("opportunity", "angel investing, climbing", "--top", "3", "--format", "csv", env=env)
+    assert done.returncode == 0, done.stderr
+    rows = list(csv.DictReader(io.StringIO(done.stdout)))
+    assert tuple(rows[0]) == registry.get("opportunity").columns and len(rows) == 3
+    assert all(float(a["score"]) >= float(b["score"]) for a, b in zip(rows, rows[1:]))
+    nothing = run_kith("opportunity", " , ", env=env)
+    assert nothing.returncode == 1 and len(nothing.stderr.strip().splitlines()) == 1, nothing.stderr
+    me = run_kith("me", env=env)
+    assert me.returncode == 0 and me.stdout.startswith("you are Alex Morgan (me); addresses: "), me.stdout
+
+
+def test_what_you_did_today_leaves_the_keep_in_touch_queue(demo_home):
+    """"Done today" is one rule (reports.build.in_touch_on) for the CLI and the dashboard alike."""
+    env = {"KITH_HOME": str(demo_home)}
+
+    def queue() -> list[dict]:
+        done = run_kith("report", "keep-in-touch", "--top", "50", "--format", "json", env=env)
+        assert done.returncode == 0, done.stderr
+        return json.loads(done.stdout)["items"]
+
+    first = queue()[0]
+    logged = run_kith("log", first["person"], "--kind", first["reason_kind"], "--channel", "call", env=env)
+    assert logged.returncode == 0, logged.stderr
+    assert first["person"] not in {item["person"] for item in queue()}
+    # The day after, the new interaction counts like any other: they are not due again so soon.
+    tomorrow = (clock.today() + timedelta(days=1)).isoformat()
+    later = run_kith("report", "keep-in-touch", "--top", "50", "--format", "json", "--as-of", tomorrow, env=env)
+    after = {item["person"]: item for item in json.loads(later.stdout)["items"]}
+    assert first["person"] not in after or after[first["person"]]["days_since"] <= 1

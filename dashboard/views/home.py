@@ -13,8 +13,7 @@ st.caption(f"Your network as of {key.as_of:%A %d %B %Y}.")
 states = data.tie_states(key)
 counts = compose.state_counts(states)
 queue = data.keep_in_touch(key)
-done = compose.in_touch_since(P, data.cutoff(key))
-due = queue[queue["status"].isin(["due", "due soon"]) & ~queue["person"].isin(done)]
+due = queue[queue["status"].isin(["due", "due soon"])]  # people seen today are already left out
 birthdays = compose.upcoming_birthdays(P, key.as_of, 14)
 ledger = data.ledger(key)
 intros = data.intros(key)

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from dashboard import actions, compose, data, ui
-from graph.store import StoreError
+from kith.errors import KithError
 
 key = ui.key()
 P = ui.projection()
@@ -39,7 +39,7 @@ for row in suggestions.itertuples():
         if b1.button("Introduce", key=f"accept_{row.a}_{row.b}", type="primary", icon=":material/handshake:"):
             try:
                 actions.introduce(data.store(), row.a, row.b)
-            except StoreError as e:
+            except KithError as e:
                 st.error(str(e))
             else:
                 drafts.insert(0, (f"{row.a_name} ↔ {row.b_name}", row.draft))

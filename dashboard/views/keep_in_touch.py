@@ -12,9 +12,8 @@ st.caption("People whose usual rhythm of contact says it is time, most pressing 
            "When you have been in touch, press **Done**: Kith logs it.")
 ui.show_flash()
 
-queue = data.keep_in_touch(key)
-done = compose.in_touch_since(P, data.cutoff(key))
-todo = queue[~queue["person"].isin(done)]
+todo = data.keep_in_touch(key)  # without the people you were in touch with today
+done = data.done_today(key)
 
 statuses = ["due", "due soon", "later"]
 c1, c2 = st.columns([2, 1])

@@ -6,7 +6,7 @@ import streamlit as st
 
 from dashboard import actions, charts, compose, data, ui
 from graph.model import CHANNELS, INTERACTION_KINDS
-from graph.store import StoreError
+from kith.errors import KithError
 
 key = ui.key()
 P = ui.projection()
@@ -119,14 +119,14 @@ with st.form("log_interaction", clear_on_submit=True):
     f1, f2, f3, f4 = st.columns(4)
     kind = f1.selectbox("What", INTERACTION_KINDS, key="log_kind")
     channel = f2.selectbox("How", CHANNELS, index=CHANNELS.index("message"), key="log_channel")
-    on = f3.date_input("When", value="today", key="log_day")
+    on = f3.date_input("When", value=key.as_of, key="log_day")  # Kith's today (KITH_TODAY), not the browser's
     at_time = f4.time_input("At", value="now", key="log_time")
     summary = st.text_input("About", placeholder="what you talked about (optional)", key="log_summary")
     if st.form_submit_button("Log it", type="primary"):
         when = datetime.combine(on, at_time or time(12)).astimezone(timezone.utc)
         try:
             actions.log_interaction(data.store(), pid, kind=kind, channel=channel, at=when, summary=summary)
-        except StoreError as e:
+        except KithError as e:
             st.error(str(e))
         else:
             ui.flash(f"Logged {kind} ({channel}) with {p.name} on {when:%d %b %Y}.")

@@ -1,4 +1,4 @@
-"""Driving the dashboard in a real browser: the browser test and the benchmark share this.
+"""Driving the dashboard in a real browser: the browser test and benchmarks/bench_dashboard.py share this.
 
 ``Server`` runs ``streamlit run dashboard/app.py`` on a free port of 127.0.0.1 against a
 given KITH_HOME and stops it (its whole process group) on exit. ``open_page`` loads one page

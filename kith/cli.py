@@ -1,7 +1,6 @@
-#!/usr/bin/env python3
 """kith: tend your personal and professional network from the command line.
 
-Run it from the checkout (``./.venv/bin/python kith.py --help``). It is a thin
+``make install`` puts it in ``.venv/bin/kith`` (``kith --help``). It is a thin
 layer over the library in ``graph/``, ``loaders/`` and ``analytics/``: parse
 arguments, call one function, print the answer.
 """
@@ -17,11 +16,16 @@ from pathlib import Path
 from typing import Annotated, Any, Optional
 
 import typer
+from neo4j.exceptions import DriverError, Neo4jError
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import Progress
 from rich.table import Table
 
 from graph import cypher
+from kith import clock
+from kith.errors import KithError
+from reports import registry, render
 from graph.model import Birthday, Interaction, Person, new_id, normalize_email, normalize_phone
 from graph.server import EmbeddedServer, ServerError
 from graph.store import Store, StoreError
@@ -38,8 +42,13 @@ out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 
 
+def say_error(message: str) -> None:
+    # Escaped: a name or a path may hold Rich markup ("[/]") and must print as it is.
+    err.print(f"[bold red]error:[/] {escape(message)}", highlight=False)
+
+
 def fail(message: str) -> None:
-    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    say_error(message)
     raise typer.Exit(1)
 
 
@@ -48,7 +57,7 @@ def connect() -> Store:
         return Store.connect()
     except ServerError as e:
         fail(str(e))
-    except Exception as e:  # the driver's connection errors, bad credentials …
+    except (DriverError, Neo4jError, OSError) as e:  # the driver's connection errors, bad credentials …
         fail(f"cannot reach the graph store: {e}")
 
 
@@ -222,7 +231,7 @@ def log(
     with connect() as store:
         owner = store.owner()
         if owner is None:
-            fail("the graph has no owner yet: add yourself with `kith.py person add \"Your Name\" --me`")
+            fail("the graph has no owner yet: add yourself with `kith person add \"Your Name\" --me`")
         try:
             ids = [store.resolve(p) for p in people]
             interaction = Interaction(id=new_id("i"), at=when, participants=[owner["id"], *ids],
@@ -290,7 +299,7 @@ def _print_import(path: Path, result) -> None:
     for key, person_id, rule in plan.merges[:10]:
         out.print(f"  merged {key} into {person_id} ({rule})", highlight=False)
     for c in plan.candidates[:10]:
-        out.print(f"  possible duplicate: {c.a} ~ {c.b} ({c.reason}, {c.score:.0f}): see `kith.py merge --list`",
+        out.print(f"  possible duplicate: {c.a} ~ {c.b} ({c.reason}, {c.score:.0f}): see `kith merge --list`",
                   highlight=False)
     for line, reason in plan.skipped[:10]:
         out.print(f"  skipped line {line}: {reason}", highlight=False)
@@ -301,8 +310,8 @@ def _print_import(path: Path, result) -> None:
 # -- merge ---------------------------------------------------------------------------
 
 # mode -> (fewest arguments, most arguments, usage)
-_MERGE_USAGE = {"": (2, 2, "kith.py merge KEEP DROP"), "--list": (0, 0, "kith.py merge --list"),
-                "--undo": (0, 1, "kith.py merge --undo [MERGE_ID]"), "--not-same": (2, 2, "kith.py merge --not-same A B")}
+_MERGE_USAGE = {"": (2, 2, "kith merge KEEP DROP"), "--list": (0, 0, "kith merge --list"),
+                "--undo": (0, 1, "kith merge --undo [MERGE_ID]"), "--not-same": (2, 2, "kith merge --not-same A B")}
 
 
 @app.command("merge")
@@ -352,7 +361,7 @@ def _merge_list(store: Store) -> None:
         out.print("no merge candidates")
         return
     name = {pid: k.props.get("name") for pid, k in index.people.items()}
-    # Ids are copied into `kith.py merge KEEP DROP`: never wrapped or cut, even in 80 columns.
+    # Ids are copied into `kith merge KEEP DROP`: never wrapped or cut, even in 80 columns.
     widest = max(len(x) for c in candidates for x in (c.a, c.b))
     table = Table("keep", "drop", "names", "why", "evidence")
     for column in table.columns[:2]:
@@ -361,8 +370,8 @@ def _merge_list(store: Store) -> None:
         names = name[c.a] if name[c.a] == name[c.b] else f"{name[c.a]} / {name[c.b]}"
         table.add_row(c.a, c.b, names, f"{c.reason} ({c.score:.0f})", c.evidence)
     out.print(table)
-    out.print("merge one pair: kith.py merge KEEP DROP (undo: kith.py merge --undo); "
-              "different people: kith.py merge --not-same A B", highlight=False)
+    out.print("merge one pair: kith merge KEEP DROP (undo: kith merge --undo); "
+              "different people: kith merge --not-same A B", highlight=False)
 
 
 def _merge_two(store: Store, keep: str, drop: str, yes: bool) -> None:
@@ -377,7 +386,7 @@ def _merge_two(store: Store, keep: str, drop: str, yes: bool) -> None:
     if not yes and not typer.confirm(f"Merge {drop} into {keep}?"):
         raise typer.Exit(1)
     merge_id = store.merge(keep, drop)
-    out.print(f"merged {drop} into {keep} as {merge_id}; undo with `kith.py merge --undo {merge_id}`",
+    out.print(f"merged {drop} into {keep} as {merge_id}; undo with `kith merge --undo {merge_id}`",
               highlight=False)
 
 
@@ -393,7 +402,7 @@ def me(
     with connect() as store:
         owner = store.owner()
         if owner is None and not name:
-            fail("Kith does not know you yet: `kith.py me --name \"Your Name\" --email you@example.com`")
+            fail("Kith does not know you yet: `kith me --name \"Your Name\" --email you@example.com`")
         if name or email:
             person = Person(id=owner["id"] if owner else "me", name=name or owner["name"], me=True,
                             emails=[normalize_email(e) for e in email], sources=["cli"])
@@ -408,34 +417,30 @@ def me(
 
 # -- analytics: reports, introductions, warm paths ------------------------------------
 
-REPORTS = ("intros", "decay", "keep-in-touch", "ledger", "circles")
-
-
 def _as_of(text: str | None) -> date:
+    if not text:
+        return clock.today()
     try:
-        return date.fromisoformat(text) if text else date.today()
+        return date.fromisoformat(text)
     except ValueError:
         fail(f"--as-of {text!r} is not a date (YYYY-MM-DD)")
 
 
 @app.command("report")
 def report(
-    kind: Annotated[str, typer.Argument(help=f"One of: {', '.join(REPORTS)}.")],
+    kind: Annotated[str, typer.Argument(help=f"One of: {', '.join(registry.PLAIN)}.")],
     top: Annotated[int, typer.Option(help="At most this many items.")] = 20,
-    as_of: Annotated[Optional[str], typer.Option(help="Report as of this date (default today).")] = None,
-    format: Annotated[str, typer.Option(help="md, html, csv or json.")] = "md",
+    as_of: Annotated[Optional[str], typer.Option(help="Report as of this date (default today, or KITH_TODAY).")] = None,
+    format: Annotated[str, typer.Option(help=f"{', '.join(render.FORMATS)}.")] = "md",
     out_file: Annotated[Optional[Path], typer.Option("--out", help="Write to this file instead of the terminal.")] = None,
 ) -> None:
     """Reports: introductions worth making, ties going quiet, who to keep in touch with, give and ask, circles."""
-    from reports import build, render
-
-    if kind not in REPORTS:
-        fail(f"no report {kind!r}: choose one of {', '.join(REPORTS)}")
-    if format not in ("md", "html", "csv", "json"):
-        fail(f"--format {format!r}: choose md, html, csv or json")
+    if kind not in registry.PLAIN:
+        fail(f"no report {kind!r}: choose one of {', '.join(registry.PLAIN)}")
+    if format not in render.FORMATS:
+        fail(f"--format {format!r}: choose {', '.join(render.FORMATS)}")
     when = _as_of(as_of)
-    P = _projection()
-    frame = getattr(build, kind.replace("-", "_"))(P, when, top=top)
+    frame = registry.get(kind).run(_projection(), when, top)
     text = render.render(kind, frame, format, as_of=when)
     if out_file:
         out_file.write_text(text, encoding="utf-8")
@@ -451,7 +456,7 @@ def _projection():
     with connect() as store:
         P = projection.load(store)
     if P.owner is None:
-        fail("the graph has no owner yet: `kith.py me --name \"Your Name\"` first")
+        fail("the graph has no owner yet: `kith me --name \"Your Name\"` first")
     return P
 
 
@@ -470,17 +475,18 @@ def opportunity(
     description: Annotated[str, typer.Argument(help="What it needs or is about, comma-separated: \"python, data engineering, hiring\".")],
     top: Annotated[int, typer.Option(help="At most this many people.")] = 15,
     format: Annotated[str, typer.Option(help="md, html, csv or json.")] = "md",
+    as_of: Annotated[Optional[str], typer.Option(help="Tie strengths as of this date (default today, or KITH_TODAY).")] = None,
 ) -> None:
     """Given an opening, event or project, rank the contacts to tell about it."""
-    from reports import build, render
-
+    if format not in render.FORMATS:
+        fail(f"--format {format!r}: choose {', '.join(render.FORMATS)}")
+    when = _as_of(as_of)
     P = _projection()
     try:
-        frame = build.opportunity(P, date.today(), description, top=top)
-        text = render.render("opportunity", frame, format, as_of=date.today())
-    except ValueError as e:
+        frame = registry.get("opportunity").run(P, when, top, description=description)
+    except ValueError as e:  # no terms in the description
         fail(str(e))
-    _emit(text, format)
+    _emit(render.render("opportunity", frame, format, as_of=when), format)
 
 
 @app.command("introduce")
@@ -509,7 +515,7 @@ def introduce(
 def path(
     target: Annotated[str, typer.Argument(help="Who you want to reach (id or name).")],
     top: Annotated[int, typer.Option(help="How many chains to show.")] = 3,
-    as_of: Annotated[Optional[str], typer.Option(help="Tie strengths as of this date (default today).")] = None,
+    as_of: Annotated[Optional[str], typer.Option(help="Tie strengths as of this date (default today, or KITH_TODAY).")] = None,
 ) -> None:
     """The best chains of people to ask for an introduction (strongest ties, up to third degree)."""
     from analytics.paths import warm_paths
@@ -616,5 +622,14 @@ def print_table(columns: list[str], rows: list[list[Any]]) -> None:
     out.print(table)
 
 
+def main() -> None:
+    """The ``kith`` console script: any of Kith's own errors is one red line and exit status 1."""
+    try:
+        app(prog_name="kith", standalone_mode=True)
+    except KithError as e:
+        say_error(str(e))
+        sys.exit(1)
+
+
 if __name__ == "__main__":
-    app()
+    main()
