@@ -81,7 +81,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from analytics.strength import DAY_NS, HALF_LIFE_DAYS as STRENGTH_HALF_LIFE_DAYS, _peak, _table, as_utc, normalize
+from analytics.logistic import fit_ridge_logistic, sigmoid
+from analytics.strength import DAY_NS, _peak, _table, as_utc, normalize
+from analytics.strength import HALF_LIFE_DAYS as STRENGTH_HALF_LIFE_DAYS
 
 __all__ = ["DecayModel", "decay_features", "fit_decay_model", "decay_risk", "STATES"]
 
@@ -240,7 +242,7 @@ class DecayModel:
     def predict(self, features: pd.DataFrame) -> np.ndarray:
         """P(no contact within ``window_days``) for each row of :func:`decay_features`."""
         z = (_design(features) - self.mean) / self.scale
-        return 0.5 * (1.0 + np.tanh(0.5 * (self.intercept + z @ self.coef)))
+        return sigmoid(self.intercept + z @ self.coef)
 
     def weights(self) -> dict[str, float]:
         """The standardised coefficients by feature (positive = more likely to go silent)."""
@@ -255,8 +257,10 @@ def fit_decay_model(interactions: pd.DataFrame, as_of, *, windows=CALIBRATION_WI
     For the first window ``w`` in ``windows`` (days) that has at least ``min_each`` silent
     and ``min_each`` renewed ties: the features of every tie active before the cut
     ``as_of - w`` are computed from the interactions before the cut, the label is "no
-    interaction in ``[cut, as_of)``", and a ridge logistic regression (penalty ``l2`` on the
-    standardised coefficients, Newton–Raphson, deterministic) is fitted. Interactions at or
+    interaction in ``[cut, as_of)``", and a ridge logistic regression is fitted: on the
+    standardised features, minimise ``Σ log(1 + e^z) − y z + l2/2 ‖w‖²``, ``z = b + w·x``, the
+    intercept unpenalised (scikit-learn's ``LogisticRegression``, lbfgs, ``C = 1 / l2``;
+    deterministic, see :mod:`analytics.logistic`). Interactions at or
     after ``as_of`` raise ``ValueError``: nothing comes from the future. Returns ``None`` when no
     window has enough history; :func:`decay_risk` then uses the fixed formula.
     """
@@ -277,49 +281,10 @@ def _fit(df, as_of, windows, min_each, l2, horizon_days, half_life_days) -> Deca
         silent = ~f.index.isin(pd.MultiIndex.from_frame(later))
         if silent.sum() < min_each or (~silent).sum() < min_each:
             continue
-        X = _design(f)
-        mean, scale = X.mean(axis=0), X.std(axis=0)
-        scale[scale < 1e-9] = 1.0
-        intercept, coef = _logistic((X - mean) / scale, silent.astype(float), l2)
-        return DecayModel(FEATURES, mean, scale, coef, intercept, float(w), as_of, len(f), int(silent.sum()))
+        fit = fit_ridge_logistic(_design(f), silent, l2)
+        return DecayModel(FEATURES, fit.mean, fit.scale, fit.coef, fit.intercept, float(w), as_of, len(f),
+                          int(silent.sum()))
     return None
-
-
-def _logistic(Z: np.ndarray, y: np.ndarray, l2: float, iterations: int = 100) -> tuple[float, np.ndarray]:
-    """Ridge logistic regression by damped Newton–Raphson; the intercept is not penalised.
-
-    Minimises ``sum(log(1 + exp(x w)) - y x w) + l2/2 |w[1:]|²``, halving each Newton step
-    until the objective decreases (plain Newton can overshoot when the classes are nearly
-    separable, as they are when almost every tie goes silent).
-    """
-    X = np.column_stack([np.ones(len(Z)), Z])
-    penalty = np.full(X.shape[1], float(l2))
-    penalty[0] = 0.0
-
-    def objective(w):
-        eta = X @ w
-        return float(np.logaddexp(0.0, eta).sum() - y @ eta + 0.5 * (penalty * w * w).sum())
-
-    w = np.zeros(X.shape[1])
-    w[0] = math.log((y.mean() + 1e-9) / (1 - y.mean() + 1e-9))
-    loss = objective(w)
-    for _ in range(iterations):
-        p = 0.5 * (1.0 + np.tanh(0.5 * (X @ w)))  # the logistic function, without overflow
-        grad = X.T @ (y - p) - penalty * w
-        hess = (X * (p * (1 - p))[:, None]).T @ X + np.diag(penalty + 1e-9)
-        step = np.linalg.solve(hess, grad)
-        t = 1.0
-        while t > 1e-6:
-            trial = objective(w + t * step)
-            if trial <= loss:
-                break
-            t *= 0.5
-        else:
-            break
-        w, gain, loss = w + t * step, loss - trial, trial
-        if gain < 1e-10 * max(1.0, abs(loss)):
-            break
-    return float(w[0]), w[1:]
 
 
 # --------------------------------------------------------------------------------------------

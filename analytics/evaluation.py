@@ -5,7 +5,7 @@ Pure functions, seeded; no database calls.
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 import networkx as nx
 import numpy as np

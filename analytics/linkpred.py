@@ -32,16 +32,17 @@ References
 from __future__ import annotations
 
 import math
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from itertools import chain
-from typing import Any, Hashable, Iterable
+from typing import Any
 
 import networkx as nx
 import numpy as np
 import scipy.sparse as sp
-from scipy.optimize import minimize
 from scipy.sparse.linalg import ArpackNoConvergence, eigsh
-from scipy.special import expit
+
+from analytics.logistic import fit_ridge_logistic, sigmoid
 
 __all__ = [
     "METHODS",
@@ -567,7 +568,7 @@ class CombinedModel:
         return self._score_adj(adj, iu, iv)
 
     def probability(self, G: nx.Graph, pairs: Iterable[tuple[Hashable, Hashable]]) -> np.ndarray:
-        return expit(self.score(G, pairs))
+        return sigmoid(self.score(G, pairs))
 
     def _score_adj(self, adj: _Adjacency, iu: np.ndarray, iv: np.ndarray) -> np.ndarray:
         if iu.size == 0:
@@ -599,10 +600,14 @@ def fit_combined(
     4. repeat 1–3 with fresh draws until there are ``min_positives`` positives (at most
        ``max_rounds`` rounds: small graphs get several splits);
     5. fit an L2-regularised logistic regression (``l2`` on the standardised weights, the
-       intercept free) with L-BFGS: minimise
+       intercept free; scikit-learn's ``LogisticRegression``, lbfgs, see
+       :mod:`analytics.logistic`): minimise
 
        .. math:: \frac1N \sum_i \log(1 + e^{z_i}) - y_i z_i + \frac{\lambda}{2}\lVert w\rVert^2,
-                 \quad z_i = b + w \cdot x_i.
+                 \quad z_i = b + w \cdot x_i,
+
+       with ``λ = l2`` and ``x_i`` standardised; scikit-learn's ``C Σ loss + ½‖w‖²`` is this
+       objective times ``C = 1 / (λ N)``.
 
     The model then scores pairs with the features computed on the graph it is given (usually
     all of G).
@@ -644,7 +649,8 @@ def fit_combined(
         y.append(np.ones(hide.size))
         y.append(np.zeros(ni.size))
     Xa, ya = np.vstack(X), np.concatenate(y)
-    w, b = _logistic_regression(Xa, ya, l2)
+    # the penalty is on the mean loss: λ N on the summed loss (C = 1 / (λ N) in scikit-learn)
+    w, b = fit_ridge_logistic(Xa, ya, l2 * ya.size).raw()
     return CombinedModel(
         feature_names=FEATURES,
         weights=w,
@@ -654,30 +660,6 @@ def fit_combined(
         n_negative=int(ya.size - ya.sum()),
         seed=seed,
     )
-
-
-def _logistic_regression(X: np.ndarray, y: np.ndarray, l2: float) -> tuple[np.ndarray, float]:
-    """L2-regularised logistic regression by L-BFGS; weights for the raw (unstandardised) X."""
-    mu = X.mean(axis=0)
-    sd = X.std(axis=0)
-    sd[sd == 0] = 1.0
-    Z = np.hstack([(X - mu) / sd, np.ones((X.shape[0], 1))])
-    N, p = Z.shape
-
-    def loss(theta):
-        z = Z @ theta
-        w = theta[:-1]
-        value = np.mean(np.logaddexp(0.0, z) - y * z) + 0.5 * l2 * (w @ w)
-        grad = Z.T @ (expit(z) - y) / N
-        grad[:-1] += l2 * w
-        return value, grad
-
-    res = minimize(
-        loss, np.zeros(p), jac=True, method="L-BFGS-B", options={"maxiter": 2000, "gtol": 1e-9}
-    )
-    theta = res.x
-    w = theta[:-1] / sd
-    return w, float(theta[-1] - w @ mu)
 
 
 # --------------------------------------------------------------------------------------------

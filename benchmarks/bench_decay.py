@@ -16,8 +16,15 @@ pooled over all (cut, tie) rows, and pooled within cuts (each cut's AUC weighted
 of silent × renewed pairs: ties are only ever ranked against ties of the same date). The
 fixed formula (``model="formula"``) is shown too, for reference.
 
-PASS when decay_risk's pooled AUC beats both baselines' (both poolings) and it loses to a
-baseline at no more than one cut; the exit code is non-zero on FAIL.
+Then the time it takes, median of ``RUNS`` runs, beside a plain baseline timed in the same run
+(a pandas groupby of the unordered pairs giving each tie's days since the last interaction, the
+least any per-tie score has to do): ``tie_strength`` and ``decay_risk`` on the whole CollegeMsg
+history (what the dashboard pays) and on a synthetic log of 60,000 interactions over 20,000 ties
+of 3,000 people across 400 days (targets: tie_strength < 1 s, decay_risk < 3 s).
+
+PASS when decay_risk's pooled AUC beats both baselines' (both poolings), it loses to a
+baseline at no more than one cut, and the synthetic workload meets its time targets; the exit
+code is non-zero on FAIL.
 
 Run: ./.venv/bin/python benchmarks/bench_decay.py
 """
@@ -31,15 +38,17 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-ROOT = Path(__file__).resolve().parents[1]
-
 from analytics.decay import decay_risk
 from analytics.strength import tie_strength
 
+ROOT = Path(__file__).resolve().parents[1]
 DATASET = ROOT.parent / "shared" / "datasets" / "CollegeMsg.txt"
 CUT_DAYS = (30, 45, 60, 75, 90, 110)
 HORIZON = pd.Timedelta(days=28)
 SCORES = ("risk", "days_since", "-count", "formula")
+RUNS = 3
+SYNTHETIC_INTERACTIONS, SYNTHETIC_TIES, SYNTHETIC_PEOPLE, SYNTHETIC_DAYS = 60_000, 20_000, 3_000, 400
+TARGET_STRENGTH_S, TARGET_DECAY_S = 1.0, 3.0
 
 
 def auc(score, silent) -> float:
@@ -63,6 +72,50 @@ def load() -> pd.DataFrame:
 def pairs(frame: pd.DataFrame) -> pd.DataFrame:
     a, b = frame["a"].to_numpy(dtype=object), frame["b"].to_numpy(dtype=object)
     return pd.DataFrame({"a": np.where(a <= b, a, b), "b": np.where(a <= b, b, a)})
+
+
+def synthetic(as_of: pd.Timestamp, seed: int = 0) -> pd.DataFrame:
+    """SYNTHETIC_INTERACTIONS interactions over SYNTHETIC_TIES random ties (each seen at least once)."""
+    rng = np.random.default_rng(seed)
+    n, ties, people = SYNTHETIC_INTERACTIONS, SYNTHETIC_TIES, SYNTHETIC_PEOPLE
+    ids = rng.integers(0, people, size=(ties, 2))
+    ids[:, 1] = (ids[:, 0] + 1 + ids[:, 1] % (people - 1)) % people  # never a self-pair
+    which = np.r_[np.arange(ties), rng.integers(0, ties, size=n - ties)]
+    return pd.DataFrame({
+        "a": ids[which, 0].astype(str), "b": ids[which, 1].astype(str),
+        "at": as_of - pd.to_timedelta(rng.uniform(1, SYNTHETIC_DAYS * 86_400, size=n), unit="s"),
+        "initiated_by": ids[which, rng.integers(0, 2, size=n)].astype(str),
+        "channel": rng.choice(["call", "email", "message"], size=n),
+    })
+
+
+def days_since_baseline(frame: pd.DataFrame, as_of: pd.Timestamp) -> pd.Series:
+    """The plain baseline: days since each tie's last interaction, by one pandas groupby."""
+    last = pairs(frame).assign(at=frame["at"].to_numpy()).groupby(["a", "b"], sort=True)["at"].max()
+    return (as_of - last).dt.total_seconds() / 86400
+
+
+def median_seconds(fn, *args, **kwargs) -> tuple[float, object]:
+    """Median wall time of RUNS calls, and the last result."""
+    times, out = [], None
+    for _ in range(RUNS):
+        t = time.perf_counter()
+        out = fn(*args, **kwargs)
+        times.append(time.perf_counter() - t)
+    return float(np.median(times)), out
+
+
+def time_workload(name: str, frame: pd.DataFrame, as_of: pd.Timestamp) -> tuple[float, float]:
+    """Print and return the median seconds of tie_strength and decay_risk, beside the baseline."""
+    tie_strength(frame.head(100), as_of)  # warm-up
+    t_base, base = median_seconds(days_since_baseline, frame, as_of)
+    t_strength, strength = median_seconds(tie_strength, frame, as_of)
+    t_decay, risk = median_seconds(decay_risk, frame, as_of)
+    assert len(strength) == len(risk) == len(base), "every tie must be scored once"
+    print(f"{name} ({len(frame):,} interactions, {len(base):,} ties; median of {RUNS} runs): "
+          f"days-since groupby {t_base:.3f} s, tie_strength {t_strength:.3f} s ({t_strength / t_base:.1f}×), "
+          f"decay_risk {t_decay:.3f} s ({t_decay / t_base:.1f}×, {risk.attrs['model']})")
+    return t_strength, t_decay
 
 
 def evaluate_cut(messages: pd.DataFrame, cut: pd.Timestamp) -> tuple[pd.DataFrame, dict]:
@@ -131,23 +184,22 @@ def main() -> int:
     print(f"{'pooled, within cuts':>31} {s['risk']:>6.3f} {s['days_since']:>6.3f} {s['-count']:>6.3f} "
           f"{s['formula']:>7.3f}")
 
-    # Timing on the whole history (what the dashboard pays).
-    as_of = messages["at"].max() + pd.Timedelta(seconds=1)
-    t = time.perf_counter()
-    full = decay_risk(messages, as_of)
-    t_decay = time.perf_counter() - t
-    t = time.perf_counter()
-    tie_strength(messages, as_of)
-    t_strength = time.perf_counter() - t
-    print(f"\nwhole history ({len(messages):,} messages, {len(full):,} ties): decay_risk {t_decay:.2f} s "
-          f"({full.attrs['model']}), tie_strength {t_strength:.2f} s")
+    # Time, beside the plain baseline: the whole history (what the dashboard pays), and the synthetic log.
+    print()
+    time_workload("whole history", messages, messages["at"].max() + pd.Timedelta(seconds=1))
+    now = pd.Timestamp("2024-06-01 12:00", tz="UTC")
+    t_strength, t_decay = time_workload("synthetic", synthetic(now), now)
+    ok_strength, ok_decay = t_strength < TARGET_STRENGTH_S, t_decay < TARGET_DECAY_S
+    print(f"synthetic tie_strength {t_strength:.2f} s (target < {TARGET_STRENGTH_S:.0f} s)  "
+          f"{'PASS' if ok_strength else 'FAIL'}")
+    print(f"synthetic decay_risk   {t_decay:.2f} s (target < {TARGET_DECAY_S:.0f} s)  {'PASS' if ok_decay else 'FAIL'}")
 
     ok = (p["risk"] > max(p["days_since"], p["-count"]) and s["risk"] > max(s["days_since"], s["-count"])
           and losses <= 1)
     print(f"\n{'PASS' if ok else 'FAIL'}: pooled AUC {p['risk']:.3f} vs days-since {p['days_since']:.3f} and "
           f"-count {p['-count']:.3f} (within cuts {s['risk']:.3f} vs {s['days_since']:.3f} and {s['-count']:.3f}); "
           f"cuts lost: {losses} of {len(CUT_DAYS)} (at most 1 allowed)")
-    return 0 if ok else 1
+    return 0 if ok and ok_strength and ok_decay else 1
 
 
 if __name__ == "__main__":

@@ -31,11 +31,10 @@ import numpy as np
 import scipy
 import scipy.sparse as sp
 
-ROOT = Path(__file__).resolve().parents[1]
-
 from analytics import linkpred
 from analytics.evaluation import holdout_auc
 
+ROOT = Path(__file__).resolve().parents[1]
 DATASET = ROOT.parent / "shared" / "datasets" / "CollegeMsg.txt"
 N_NODES, M_ATTACH, P_TRIANGLE, GRAPH_SEED = 100_000, 5, 0.3, 1
 K = 10

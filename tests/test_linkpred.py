@@ -97,7 +97,7 @@ def test_katz_equals_explicit_matrix_power_sum():
     pos = {u: i for i, u in enumerate(G)}
     for beta, length in [(None, 4), (0.1, 4), (0.3, 1), (0.3, 2), (0.3, 3), (0.2, 5)]:
         b = 0.5 / lam if beta is None else beta
-        K = sum(b**l * np.linalg.matrix_power(A, l) for l in range(1, length + 1))
+        K = sum(b**p * np.linalg.matrix_power(A, p) for p in range(1, length + 1))
         expected = [K[pos[u], pos[v]] for u, v in pairs]
         got = score(G, pairs, "katz", beta=beta, max_length=length)
         np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-15)
@@ -110,7 +110,7 @@ def test_katz_on_a_larger_graph_matches_dense_powers():
     G = nx.powerlaw_cluster_graph(400, 3, 0.3, seed=7)
     A = nx.to_numpy_array(G, nodelist=list(G), weight=None)
     b = 0.5 / np.linalg.eigvalsh(A)[-1]
-    K = sum(b**l * np.linalg.matrix_power(A, l) for l in range(1, 5))
+    K = sum(b**p * np.linalg.matrix_power(A, p) for p in range(1, 5))
     rng = np.random.default_rng(3)
     iu = rng.integers(0, 400, 500)
     iv = (iu + rng.integers(1, 400, 500)) % 400

@@ -6,15 +6,15 @@ Pure functions over pandas frames; no store needed.
 from __future__ import annotations
 
 import math
-import time
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from analytics.decay import COLUMNS as DECAY_COLUMNS, STATES, decay_features, decay_risk, fit_decay_model
-from analytics.strength import COLUMNS as STRENGTH_COLUMNS, WEIGHTS, explain, strength_over_time, strength_peak, \
-    tie_strength
+from analytics.decay import COLUMNS as DECAY_COLUMNS
+from analytics.decay import STATES, decay_features, decay_risk, fit_decay_model
+from analytics.strength import COLUMNS as STRENGTH_COLUMNS
+from analytics.strength import WEIGHTS, explain, strength_over_time, strength_peak, tie_strength
 
 NOW = pd.Timestamp("2024-06-01 12:00", tz="UTC")
 DAY = pd.Timedelta(days=1)
@@ -334,7 +334,8 @@ def test_naive_times_are_utc():
 # Scale
 
 
-def test_sixty_thousand_interactions_in_well_under_a_second():
+def test_sixty_thousand_interactions_score_every_tie():
+    # The timings of this workload are in benchmarks/bench_decay.py (unit tests assert behaviour only).
     rng = np.random.default_rng(0)
     n, pairs = 60_000, 20_000
     ids = rng.integers(0, 3_000, size=(pairs, 2))
@@ -346,12 +347,9 @@ def test_sixty_thousand_interactions_in_well_under_a_second():
         "initiated_by": ids[which, rng.integers(0, 2, size=n)].astype(str),
         "channel": rng.choice(["call", "email", "message"], size=n),
     })
-    tie_strength(frame.head(100), NOW)  # warm-up
-    t = time.perf_counter()
+    ties = {tuple(sorted(p)) for p in zip(frame["a"], frame["b"])}
     out = tie_strength(frame, NOW)
-    elapsed = time.perf_counter() - t
-    assert len(out) == len({tuple(sorted(p)) for p in zip(frame["a"], frame["b"])})
-    assert elapsed < 1.0, f"tie_strength took {elapsed:.2f} s"
-    t = time.perf_counter()
-    decay_risk(frame, NOW)
-    assert time.perf_counter() - t < 3.0
+    assert len(out) == len(ties)
+    risk = decay_risk(frame, NOW)
+    assert set(zip(risk["a"], risk["b"])) == ties
+    assert risk["risk"].between(0, 1).all()
