@@ -11,7 +11,7 @@ import pytest
 
 from kith import clock
 from graph import projection
-from loaders.demo import INTENDED_INTRODUCTIONS, PUSHES_LUCK_ID
+from demo import INTENDED_INTRODUCTIONS, PUSHES_LUCK_ID
 from reports import build, registry, render
 from tests.conftest import run_kith
 
