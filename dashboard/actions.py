@@ -6,23 +6,18 @@ listed in one short file.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 
 from dashboard import data
-from graph.model import Interaction, new_id
-from graph.store import Store, StoreError
+from graph.store import Store
+from kith import usecases
 
 
 def log_interaction(store: Store, person: str, *, kind: str, channel: str, at: datetime | None = None,
                     summary: str | None = None) -> str:
     """Log that you were in touch with ``person`` (you reached out). Returns the interaction id."""
-    owner = store.owner()
-    if owner is None:
-        raise StoreError("the graph has no owner yet: `kith me --name …` first")
-    interaction = Interaction(id=new_id("i"), at=at or datetime.now(timezone.utc), participants=[owner["id"], person],
-                              channel=channel, kind=kind, summary=summary or None, source="dashboard",
-                              initiated_by=owner["id"])
-    store.log_interactions([interaction])
+    interaction = usecases.log_with_owner(store, [person], kind=kind, channel=channel, at=at, summary=summary,
+                                          source="dashboard", initiated_by_owner=True)
     data.refresh()
     return interaction.id
 

@@ -180,7 +180,7 @@ def plan_merge(keep_props: dict[str, Any], drop_props: dict[str, Any],
 
     ``initiated``: the interactions whose ``initiated_by`` is drop.
     """
-    keep, drop = keep_props["id"], drop_props["id"]
+    keep = keep_props["id"]
     for rel in drop_rels:
         kind_of(rel)  # refuse before anything is written, not half way
     # keep's relationships as they are, by identity; updated as drop's are folded in.

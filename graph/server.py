@@ -31,6 +31,7 @@ import secrets
 import signal
 import socket
 import subprocess
+import tempfile
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -215,6 +216,21 @@ class EmbeddedServer:
 
     def _log_tail(self) -> str:
         return str(self.log_dir / "server.out")
+
+
+@contextlib.contextmanager
+def scratch_server():
+    """A running embedded server in a throw-away KITH_HOME; stopped, and its home deleted, on exit.
+
+    For benchmarks and experiments, which must never touch the user's own graph.
+    """
+    with tempfile.TemporaryDirectory(prefix="kith-scratch-") as tmp:
+        server = EmbeddedServer(Path(tmp))
+        server.start()
+        try:
+            yield server
+        finally:
+            server.stop()
 
 
 def _runtime() -> tuple[Path, Path]:

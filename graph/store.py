@@ -12,27 +12,66 @@ is written in one transaction: it lands completely or not at all.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, fields
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from neo4j import Driver, GraphDatabase, ManagedTransaction
 
 from graph import merge as M
 from graph import queries as Q
 from graph.model import (
-    INTRODUCTION_STATUSES, Attendance, Birthday, Employment, Favor, Interaction, Introduction, Knows, Network, Person,
-    Study, fold, new_id, slug, utc,
+    Attendance, Birthday, Employment, Favor, Interaction, Introduction, Knows, Network, Person, Study, fold, new_id,
+    normalize_email, slug, utc,
 )
 from graph.server import DATABASE, ROOT_USER, EmbeddedServer
+from kith import clock
+from kith.errors import NoOwner, StoreError  # StoreError stays importable from graph.store, as before
 
 BATCH = 5_000  # rows per UNWIND: large enough to amortise a round trip, small enough for the heap
 IMPORT_BATCH = 10_000  # imports are mostly interactions: bigger batches than BATCH measured faster
 
+Step = tuple[str, list[dict[str, Any]]]  # one statement and the rows it UNWINDs
 
-class StoreError(ValueError):
-    """A request the store refuses (unknown person, two owners …); nothing was written."""
+
+@dataclass(frozen=True)
+class Loaded:
+    """How many of each record ``Store.load`` wrote: all of the bundle, since it lands whole or not at all."""
+
+    people: int = 0
+    knows: int = 0
+    interactions: int = 0
+    favors: int = 0
+    introductions: int = 0
+    employments: int = 0
+    studies: int = 0
+    attendances: int = 0
+
+    @classmethod
+    def of(cls, network: Network) -> Loaded:
+        return cls(**{f.name: len(getattr(network, f.name)) for f in fields(network)})
+
+
+@dataclass(frozen=True)
+class Forgotten:
+    """What ``Store.forget`` deleted along with the person."""
+
+    people: int
+    interactions: int        # only between them and the owner
+    records_about_them: int  # favors, introductions, source records, changes
+
+
+@dataclass(frozen=True)
+class UndoneMerge:
+    """A merge ``Store.undo_merge`` took back: ``drop`` is in the graph again, ``keep`` as it was."""
+
+    id: str
+    keep: str
+    drop: str
+    keep_name: str | None
+    drop_name: str | None
 
 
 @dataclass
@@ -95,7 +134,7 @@ class Store:
 
     # -- writes ----------------------------------------------------------------
 
-    def load(self, network: Network) -> dict[str, int]:
+    def load(self, network: Network) -> Loaded:
         """Write a whole bundle of records in one transaction; returns how many of each."""
         self._check_owner(network.people)
         known = {p.id for p in network.people}
@@ -103,18 +142,15 @@ class Store:
         missing = self._missing(referenced)
         if missing:
             raise StoreError(f"unknown person id(s): {', '.join(sorted(missing)[:10])}")
-        with self.session() as s:
-            with s.begin_transaction() as tx:
-                _write_people(tx, network.people)
-                _write(tx, Q.LINK_KNOWS, [_knows_row(k) for k in network.knows])
-                _write(tx, Q.LOG_INTERACTIONS, [_interaction_row(i) for i in network.interactions])
-                _write(tx, Q.RECORD_FAVORS, [_favor_row(f) for f in network.favors])
-                _write(tx, Q.RECORD_INTRODUCTIONS, [_introduction_row(n) for n in network.introductions])
-                _write(tx, Q.RECORD_EMPLOYMENTS, [_employment_row(e) for e in network.employments])
-                _write(tx, Q.RECORD_STUDIES, [_study_row(e) for e in network.studies])
-                _write(tx, Q.RECORD_ATTENDANCES, [_attendance_row(a) for a in network.attendances])
-                tx.commit()
-        return {f.name: len(getattr(network, f.name)) for f in fields(network)}
+        self._write_all([*_people_steps([_person_fields(p) for p in network.people]),
+                         (Q.LINK_KNOWS, [_knows_row(k) for k in network.knows]),
+                         (Q.LOG_INTERACTIONS, [_interaction_row(i) for i in network.interactions]),
+                         (Q.RECORD_FAVORS, [_favor_row(f) for f in network.favors]),
+                         (Q.RECORD_INTRODUCTIONS, [_introduction_row(n) for n in network.introductions]),
+                         (Q.RECORD_EMPLOYMENTS, [_employment_row(e) for e in network.employments]),
+                         (Q.RECORD_STUDIES, [_study_row(e) for e in network.studies]),
+                         (Q.RECORD_ATTENDANCES, [_attendance_row(a) for a in network.attendances])], batch=BATCH)
+        return Loaded.of(network)
 
     def upsert_people(self, people: Iterable[Person]) -> None:
         self.load(Network(people=list(people)))
@@ -131,7 +167,7 @@ class Store:
     def record_introductions(self, introductions: Iterable[Introduction]) -> None:
         self.load(Network(introductions=list(introductions)))
 
-    def forget(self, person_id: str) -> dict[str, int]:
+    def forget(self, person_id: str) -> Forgotten:
         """Remove a person and everything that is only about them. Returns what was deleted."""
         details = self.person(person_id)
         if details is None:
@@ -144,7 +180,7 @@ class Store:
                 other = tx.run(Q.FORGET_RECORDS_ABOUT, id=person_id).single()["deleted"]
                 people = tx.run(Q.FORGET_PERSON, id=person_id).single()["deleted"]
                 tx.commit()
-        return {"people": people, "interactions": interactions, "records_about_them": other}
+        return Forgotten(people=people, interactions=interactions, records_about_them=other)
 
     # -- merging two records of one person -------------------------------------------
 
@@ -174,12 +210,12 @@ class Store:
                 _run_relationship_writes(tx, plan.puts, put=True)
                 tx.run(Q.SET_INITIATED_BY, ids=plan.initiated, person=keep_id).consume()
                 tx.run(Q.FORGET_PERSON, id=drop_id).consume()
-                tx.run(Q.RECORD_MERGE, id=merge_id, at=datetime.now(timezone.utc), keep=keep_id, drop=drop_id,
+                tx.run(Q.RECORD_MERGE, id=merge_id, at=clock.now(), keep=keep_id, drop=drop_id,
                        keep_name=keep.get("name"), drop_name=drop.get("name"), snapshot=snapshot).consume()
                 tx.commit()
         return merge_id
 
-    def undo_merge(self, merge_id: str | None = None) -> dict[str, Any]:
+    def undo_merge(self, merge_id: str | None = None) -> UndoneMerge:
         """Put the graph back as it was before a merge (default: the latest one not yet undone).
 
         Refused while a later merge (not undone) involves any of the people this one
@@ -217,10 +253,9 @@ class Store:
                 _run_relationship_writes(tx, plan.puts, put=True)
                 tx.run(Q.SET_INITIATED_BY, ids=plan.initiated, person=plan.drop).consume()
                 tx.run(Q.SET_PERSON_PROPERTIES, id=plan.keep, props=plan.keep_props).consume()
-                tx.run(Q.MARK_MERGE_UNDONE, id=merge_id, at=datetime.now(timezone.utc)).consume()
+                tx.run(Q.MARK_MERGE_UNDONE, id=merge_id, at=clock.now()).consume()
                 tx.commit()
-        return {"id": merge_id, "keep": plan.keep, "drop": plan.drop,
-                "keep_name": plan.keep_props.get("name"), "drop_name": plan.drop_props.get("name")}
+        return UndoneMerge(merge_id, plan.keep, plan.drop, plan.keep_props.get("name"), plan.drop_props.get("name"))
 
     def not_same(self, a: str, b: str) -> None:
         """Record that two people are different humans: they are never suggested as a merge again."""
@@ -264,10 +299,7 @@ class Store:
         new, changed = self.new_or_changed_interactions(network.interactions, hashes)
         fresh = [i for i in network.interactions if i.id in new]
         updated = [i for i in network.interactions if i.id in changed]
-        steps = [(Q.UPSERT_PEOPLE, [{"id": pid, "props": _import_props(p)} for pid, p in people.items()]),
-                 *[(query, [{"person": pid, "id": f"{_ID_PREFIX[attr]}:{slug(name)}", "name": name}
-                            for pid, p in people.items() for name in p.get(attr) or []])
-                   for attr, query in _NAMED_LISTS.items()],
+        steps = [*_people_steps([{**p, "id": pid} for pid, p in people.items()]),
                  (Q.RECORD_SOURCES, source_records),
                  (Q.RECORD_CHANGES, changes),
                  (Q.RECORD_EMPLOYMENTS, [_employment_row(e) for e in network.employments]),
@@ -277,15 +309,8 @@ class Store:
                  (Q.SET_INTERACTION_HASHES, [{"id": i.id, "hash": hashes[i.id]} for i in updated]),
                  (Q.RECORD_FAVORS, [_favor_row(f) for f in network.favors]),
                  (Q.RECORD_INTRODUCTIONS, [_introduction_row(n) for n in network.introductions])]
-        total = sum(len(rows) for _, rows in steps)
-        with self.session() as s:
-            with s.begin_transaction() as tx:
-                for query, rows in steps:
-                    for start in range(0, len(rows), IMPORT_BATCH):
-                        tx.run(query, rows=rows[start:start + IMPORT_BATCH]).consume()
-                        if progress:
-                            progress(min(len(rows) - start, IMPORT_BATCH), total)
-                tx.commit()
+        self._write_all(steps, batch=IMPORT_BATCH, progress=progress)
+        # Still a dict: loaders/importer.py reads it with .get (ImportResult.written).
         return {"interactions_new": len(fresh), "interactions_updated": len(updated)}
 
     # -- introductions ---------------------------------------------------------------
@@ -295,12 +320,11 @@ class Store:
         """Record that the owner introduced ``a`` and ``b`` (or, with status "declined", chose not to)."""
         owner = self.owner()
         if owner is None:
-            raise StoreError("the graph has no owner yet: `kith me --name …` first")
+            raise NoOwner()
         if a == b:
             raise StoreError("an introduction needs two different people")
-        if status not in INTRODUCTION_STATUSES:
-            raise StoreError(f"status {status!r} is not one of {', '.join(INTRODUCTION_STATUSES)}")
-        intro = Introduction(new_id("n"), at or datetime.now(timezone.utc), a, b, owner["id"], status, note=note)
+        # The status is the model's to check: Introduction refuses one it does not know.
+        intro = Introduction(new_id("n"), at or clock.now(), a, b, owner["id"], status, note=note)
         self.record_introductions([intro])
         return intro.id
 
@@ -361,6 +385,18 @@ class Store:
 
     # -- helpers -------------------------------------------------------------------
 
+    def _write_all(self, steps: list[Step], *, batch: int, progress=None) -> None:
+        """The one way Kith writes records: every step in one transaction, each in UNWIND batches.
+
+        ``progress(rows, total)`` is told after each batch. All of it lands, or none.
+        """
+        total = sum(len(rows) for _, rows in steps)
+        with self.session() as s:
+            with s.begin_transaction() as tx:
+                for query, rows in steps:
+                    _write(tx, query, rows, batch=batch, progress=progress, total=total)
+                tx.commit()
+
     def _missing(self, ids: set[str]) -> set[str]:
         if not ids:
             return set()
@@ -381,17 +417,22 @@ _NAMED_LISTS = {"tags": Q.TAG_PEOPLE, "skills": Q.ADD_SKILLS, "needs": Q.ADD_NEE
 _ID_PREFIX = {"tags": "tag", "skills": "skill", "needs": "skill", "interests": "interest"}
 
 
-def _write(tx: ManagedTransaction, query: str, rows: list[dict]) -> None:
-    for start in range(0, len(rows), BATCH):
-        tx.run(query, rows=rows[start:start + BATCH]).consume()
+def _write(tx: ManagedTransaction, query: str, rows: list[dict], *, batch: int = BATCH, progress=None,
+           total: int = 0) -> None:
+    """``rows`` in slices of ``batch``: one UNWIND round trip each, none so large the server's heap suffers."""
+    for start in range(0, len(rows), batch):
+        tx.run(query, rows=rows[start:start + batch]).consume()
+        if progress:
+            progress(min(len(rows) - start, batch), total)
 
 
-def _write_people(tx: ManagedTransaction, people: list[Person]) -> None:
-    _write(tx, Q.UPSERT_PEOPLE, [{"id": p.id, "props": _person_props(p)} for p in people])
+def _people_steps(people: list[dict[str, Any]]) -> list[Step]:
+    """Writing people given as field maps: their nodes, then their tags, skills, needs and interests."""
+    steps = [(Q.UPSERT_PEOPLE, [{"id": p["id"], "props": _person_props(p)} for p in people])]
     for attr, query in _NAMED_LISTS.items():
-        rows = [{"person": p.id, "id": f"{_ID_PREFIX[attr]}:{slug(name)}", "name": name.strip()}
-                for p in people for name in getattr(p, attr) if name.strip()]
-        _write(tx, query, rows)
+        steps.append((query, [{"person": p["id"], "id": f"{_ID_PREFIX[attr]}:{slug(name)}", "name": name.strip()}
+                              for p in people for name in p.get(attr) or [] if name.strip()]))
+    return steps
 
 
 def _read_person(tx: ManagedTransaction, person_id: str) -> dict[str, Any]:
@@ -415,23 +456,25 @@ def _run_relationship_writes(tx: ManagedTransaction, writes: list[M.Write], *, p
         _write(tx, query, rows)
 
 
-def _person_props(p: Person) -> dict[str, Any]:
-    """A Person as node properties. Empty values are left out so an upsert never erases."""
-    props = {k: v for k, v in asdict(p).items() if k not in _NAMED_LISTS and k != "birthday"}
-    props["name_key"] = fold(p.name)
-    props["emails"] = sorted({e.strip().lower() for e in p.emails if e.strip()})
-    if p.birthday:
-        props.update(birthday=str(p.birthday), **_birthday_parts(p.birthday))
-    return {k: v for k, v in props.items() if v not in (None, "", [], False)}
+def _person_fields(p: Person) -> dict[str, Any]:
+    """A Person as the field map an import resolves to (the birthday as its text), so both write alike."""
+    return {**asdict(p), "birthday": str(p.birthday) if p.birthday else None}
 
 
-def _import_props(p: dict[str, Any]) -> dict[str, Any]:
-    """A resolved person's property map as stored: named lists become nodes, keys are derived."""
-    props = {k: v for k, v in p.items() if k not in _NAMED_LISTS and v not in (None, "", [])}
-    props["name_key"] = fold(p["name"])
-    if p.get("birthday"):
-        props.update(_birthday_parts(Birthday.parse(p["birthday"])))
-    return props
+def _person_props(fields: dict[str, Any]) -> dict[str, Any]:
+    """A person's node properties: the same rules whoever writes them (a load, an import, the CLI).
+
+    Named lists become nodes instead; emails are trimmed, lower-cased and each kept once
+    (in the order given: the first is the one a source listed first); the search key and
+    the birthday's parts are derived. Empty values are left out, so an upsert never erases.
+    """
+    props = {k: v for k, v in fields.items() if k not in _NAMED_LISTS}
+    props["name_key"] = fold(fields["name"])
+    props["emails"] = list(dict.fromkeys(normalize_email(e) for e in fields.get("emails") or [] if e.strip()))
+    if fields.get("birthday"):
+        birthday = Birthday.parse(str(fields["birthday"]))
+        props.update(birthday=str(birthday), **_birthday_parts(birthday))
+    return {k: v for k, v in props.items() if v is not False and v not in (None, "", [])}
 
 
 def _birthday_parts(b: Birthday) -> dict[str, int | None]:

@@ -11,7 +11,7 @@ import contextlib
 import csv
 import json
 import sys
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any, Optional
 
@@ -23,10 +23,10 @@ from rich.progress import Progress
 from rich.table import Table
 
 from graph import cypher
-from kith import clock
+from kith import clock, usecases
 from kith.errors import KithError
 from reports import registry, render
-from graph.model import Birthday, Interaction, Person, new_id, normalize_email, normalize_phone
+from graph.model import Birthday, Person, new_id, normalize_email, normalize_phone
 from graph.server import EmbeddedServer, ServerError
 from graph.store import Store, StoreError
 from loaders.records import FORMATS
@@ -208,8 +208,8 @@ def person_forget(
             deleted = store.forget(person_id)
         except StoreError as e:
             fail(str(e))
-    out.print(f"forgot {name}: {deleted['interactions']} private interactions and "
-              f"{deleted['records_about_them']} favors/introductions removed")
+    out.print(f"forgot {name}: {deleted.interactions} private interactions and "
+              f"{deleted.records_about_them} favors/introductions removed")
 
 
 # -- log -----------------------------------------------------------------------------
@@ -225,19 +225,16 @@ def log(
 ) -> None:
     """Log an interaction between you and one or more people."""
     try:
-        when = datetime.fromisoformat(at) if at else datetime.now(timezone.utc)
+        when = datetime.fromisoformat(at) if at else None  # None: now, by kith.clock
     except ValueError:
         fail(f"--at {at!r} is not an ISO date or date-time (e.g. 2026-03-14 or 2026-03-14T18:30)")
     with connect() as store:
-        owner = store.owner()
-        if owner is None:
-            fail("the graph has no owner yet: add yourself with `kith person add \"Your Name\" --me`")
         try:
+            usecases.require_owner(store)  # before resolving names: "no owner" is the first thing to fix
             ids = [store.resolve(p) for p in people]
-            interaction = Interaction(id=new_id("i"), at=when, participants=[owner["id"], *ids],
-                                      channel=channel, kind=kind, summary=summary, source="cli")
-            store.log_interactions([interaction])
-        except StoreError as e:
+            interaction = usecases.log_with_owner(store, ids, kind=kind, channel=channel, at=when,
+                                                  summary=summary, source="cli")
+        except KithError as e:  # no owner, someone unknown, a kind or channel Kith does not know
             fail(str(e))
     out.print(f"logged {kind} ({channel}) with {', '.join(ids)} as {interaction.id}")
 
@@ -253,24 +250,17 @@ def import_(
     default_region: Annotated[str, typer.Option(help="Country for phone numbers without a +code.")] = "GB",
 ) -> None:
     """Import contacts and history; people already known are merged, not duplicated."""
-    from loaders.importer import import_file
-    from loaders.records import LoadError
-    from loaders.resolve import PeopleIndex
+    from loaders.importer import import_files
 
     failed = 0
     with connect() as store:
-        index = PeopleIndex(*store.people_index_rows())
-        for path in paths:
-            try:
-                with _progress(path) as progress:
-                    result = import_file(store, path, format=format, default_region=default_region,
-                                         dry_run=dry_run, progress=progress, index=index)
-            except (LoadError, ValueError) as e:
-                err.print(f"[bold red]error:[/] {e} (nothing from this file was written)", highlight=False)
+        for outcome in import_files(store, paths, format=format, default_region=default_region, dry_run=dry_run,
+                                    progress=_progress):
+            if outcome.error is not None:
+                say_error(f"{outcome.error} (nothing from this file was written)")
                 failed += 1
-                index = PeopleIndex(*store.people_index_rows())  # the failed file may have touched the snapshot
-                continue
-            _print_import(path, result)
+            else:
+                _print_import(outcome.path, outcome.result)
     if failed:
         raise typer.Exit(1)
 
@@ -339,8 +329,8 @@ def merge(
                 _merge_list(store)
             elif undo:
                 done = store.undo_merge(args[0] if args else None)
-                out.print(f"undid {done['id']}: {done['drop_name']} ({done['drop']}) is back, "
-                          f"{done['keep_name']} ({done['keep']}) as before", highlight=False)
+                out.print(f"undid {done.id}: {done.drop_name} ({done.drop}) is back, "
+                          f"{done.keep_name} ({done.keep}) as before", highlight=False)
             elif not_same:
                 a, b = store.resolve(args[0]), store.resolve(args[1])
                 store.not_same(a, b)
@@ -400,17 +390,10 @@ def me(
 ) -> None:
     """Say who you are (or show it): imports recognise you by your addresses."""
     with connect() as store:
-        owner = store.owner()
-        if owner is None and not name:
-            fail("Kith does not know you yet: `kith me --name \"Your Name\" --email you@example.com`")
-        if name or email:
-            person = Person(id=owner["id"] if owner else "me", name=name or owner["name"], me=True,
-                            emails=[normalize_email(e) for e in email], sources=["cli"])
-            current = store.person(person.id)
-            if current:
-                person.emails = sorted({*current.person.emails, *person.emails})
-            store.upsert_people([person])
-        details = store.person(store.owner()["id"])
+        try:
+            details = usecases.set_owner(store, name, email)
+        except KithError as e:
+            fail(str(e))
     out.print(f"you are {details.person.name} ({details.person.id}); "
               f"addresses: {', '.join(details.person.emails) or 'none yet'}", highlight=False)
 
@@ -548,7 +531,7 @@ def demo(
     as_of: Annotated[Optional[str], typer.Option(help="Date the demo history ends (default today).")] = None,
 ) -> None:
     """Load the demo network (about 300 people) into an empty graph."""
-    from loaders.demo import build_demo
+    from demo import build_demo
 
     with connect() as store:
         counts = store.counts()
@@ -556,7 +539,7 @@ def demo(
             out.print(f"the graph already holds {counts['people']} people: demo not loaded "
                       "(use another KITH_HOME to try the demo)")
             return
-        network = build_demo(date.fromisoformat(as_of) if as_of else date.today())
+        network = build_demo(date.fromisoformat(as_of) if as_of else clock.today())
         store.load(network)
         counts = store.counts()
     out.print("demo network loaded: " + ", ".join(f"{v} {k}" for k, v in counts.items()))

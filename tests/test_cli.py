@@ -106,3 +106,24 @@ def test_db_stop_leaves_no_server(tmp_path):
 
     assert not _pid_alive(pid)
     assert run_kith("db", "status", env=env).returncode == 3
+
+
+def test_log_refuses_an_unknown_kind_or_channel_and_writes_nothing(store):
+    run_kith("me", "--name", "Alex Morgan")
+    run_kith("person", "add", "Ana Souza", "--id", "ana")
+    for option, value in (("--kind", "pigeon"), ("--channel", "owl")):
+        done = run_kith("log", "ana", option, value)
+        assert done.returncode == 1, done.stdout
+        assert done.stderr.strip().count("\n") == 0 and "Traceback" not in done.stderr
+        assert done.stderr.startswith("error:") and f"'{value}' is not one of: " in done.stderr
+    assert json.loads(run_kith("person", "show", "ana", "--json").stdout)["interactions"] == 0
+    assert run_kith("log", "ana", "--kind", "advice-asked", "--channel", "call").returncode == 0
+    assert json.loads(run_kith("person", "show", "ana", "--json").stdout)["interactions"] == 1
+
+
+def test_me_creates_the_owner_then_adds_addresses(store):
+    unknown = run_kith("me")
+    assert unknown.returncode == 1 and unknown.stderr.startswith("error:") and "kith me --name" in unknown.stderr
+    assert "you are Alex Morgan (me)" in run_kith("me", "--name", "Alex Morgan", "--email", "Alex@Example.com").stdout
+    done = run_kith("me", "--email", "alex@work.com")
+    assert done.returncode == 0 and "addresses: alex@example.com, alex@work.com" in done.stdout

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import random
-import time
 from datetime import date, datetime, timezone
 
 import neo4j.spatial
@@ -17,7 +16,7 @@ from graph import queries as Q
 from graph.model import (
     Attendance, Employment, Favor, Interaction, Introduction, Knows, Network, Person, Study,
 )
-from graph.store import StoreError
+from graph.store import StoreError, UndoneMerge
 from loaders.importer import import_file
 from loaders.resolve import PeopleIndex, find_candidates
 from tests.conftest import run_kith
@@ -115,14 +114,13 @@ def test_candidates_skip_pairs_said_to_differ_and_show_evidence():
     assert only.evidence == "same email ana@northwind.io; both at Northwind; from different sources"
 
 
-def test_candidates_for_five_thousand_people_are_fast():
+def test_candidates_for_five_thousand_people_are_many_and_in_a_stable_order():
+    """How fast is benchmarks/bench_merge.py's to say; here only what comes out."""
     rnd = random.Random(7)
     first = ["Ana", "Bo", "Chris", "Dana", "Eli", "Fatima", "Gus", "Hana", "Ivan", "Jo", "Kim", "Lee", "Mia"]
     last = [f"{a}{b}son" for a in "BCDFGHKLMNPRST" for b in ("a", "e", "i", "o", "u", "ar", "el")]
     index = index_of(*({"id": f"p{i:04d}", "name": f"{rnd.choice(first)} {rnd.choice(last)}"} for i in range(5000)))
-    start = time.perf_counter()
     found = find_candidates(index)
-    assert time.perf_counter() - start < 3
     assert len(found) > 1000
     assert found == sorted(found, key=lambda c: (-c.score, c.a, c.b))  # deterministic order
 
@@ -204,7 +202,7 @@ def test_undo_restores_the_graph_exactly(store):
     merge_id = store.merge("ana", "ana2")
     assert graph_state(store) != before
     done = store.undo_merge()
-    assert done == {"id": merge_id, "keep": "ana", "drop": "ana2", "keep_name": "Ana Souza", "drop_name": "Ana  Souza"}
+    assert done == UndoneMerge(id=merge_id, keep="ana", drop="ana2", keep_name="Ana Souza", drop_name="Ana  Souza")
     after = graph_state(store)
     assert after[0] == before[0]  # nodes
     assert after[1] == before[1]  # relationships
@@ -254,8 +252,8 @@ def test_undo_out_of_order_is_refused_until_the_later_merge_is_undone(store):
     second = store.merge("ana", "ana3")
     with pytest.raises(StoreError, match=f"undo {second} first"):
         store.undo_merge(first)
-    assert store.undo_merge()["id"] == second
-    assert store.undo_merge()["id"] == first
+    assert store.undo_merge().id == second
+    assert store.undo_merge().id == first
     assert graph_state(store) == before
 
 

@@ -106,6 +106,7 @@ PARAMS = {
     "PROJECT_INTRODUCTIONS": {},
     "PROJECT_CHANGES": {},
     "WIPE": {},
+    "READY_CHECK": {},
     "PERSON_PROPERTIES": {"id": "ana"},
     "PERSON_RELATIONSHIPS": {"id": "ana"},
     "SET_PERSON_PROPERTIES": {"id": "cy", "props": {"id": "cy", "name": "Cyrus Amini", "met_on": date(2020, 1, 1)}},

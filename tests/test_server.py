@@ -14,7 +14,7 @@ import pytest
 from neo4j import GraphDatabase
 
 from graph.model import Interaction, Network, Person
-from graph.server import DATABASE, ROOT_USER, EmbeddedServer, _pid_alive
+from graph.server import DATABASE, ROOT_USER, EmbeddedServer, _pid_alive, scratch_server
 from graph.store import Store
 
 
@@ -105,3 +105,11 @@ def test_nothing_committed_is_lost_on_kill_9(other_home, monkeypatch):
         counts = store.counts()
         assert counts["people"] == 302 and counts["interactions"] == 300
         assert store.person("last").person.name == "Committed Last"
+
+
+def test_a_scratch_server_leaves_nothing_behind():
+    with scratch_server() as server:
+        state = server.running()
+        assert state is not None and server.ready(state)
+        home = server.home
+    assert not _pid_alive(state.pid) and not home.exists()

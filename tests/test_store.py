@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import date, datetime, timezone
 
 import pytest
 
 from graph.model import (
-    Attendance, Birthday, Employment, Favor, Interaction, Introduction, Knows, Network, Person, Study,
+    CHANNELS, FAVOR_DIRECTIONS, FAVOR_STATUSES, INTERACTION_KINDS, INTRODUCTION_STATUSES, Attendance, Birthday,
+    Employment, Favor, Interaction, Introduction, Knows, Network, Person, Study,
 )
-from graph.store import StoreError
+from graph.store import Forgotten, Loaded, StoreError
+from kith import clock, usecases
+from kith.errors import InvalidRecord, NoOwner
 
 T0 = datetime(2025, 3, 1, 12, 0, tzinfo=timezone.utc)
 
@@ -44,8 +48,9 @@ def small_network() -> Network:
 
 
 def test_load_writes_every_kind_of_record(store):
-    counts = store.load(small_network())
-    assert counts["people"] == 4 and counts["interactions"] == 3
+    loaded = store.load(small_network())
+    assert loaded == Loaded(people=4, knows=2, interactions=3, favors=2, introductions=1, employments=1, studies=1,
+                            attendances=1)
     assert store.counts() == {"people": 4, "knows": 2, "interactions": 3, "favors": 2,
                               "introductions": 1, "organizations": 1}
     d = store.person("ana")
@@ -146,7 +151,7 @@ def test_resolve_by_id_name_or_unique_fragment(store):
 def test_forget_leaves_nothing_behind(store):
     store.load(small_network())
     deleted = store.forget("ana")
-    assert deleted == {"people": 1, "interactions": 1, "records_about_them": 2}
+    assert deleted == Forgotten(people=1, interactions=1, records_about_them=2)
     assert store.person("ana") is None
     # Nothing anywhere still mentions her id or her email.
     everything = repr(store.read("MATCH (n) OPTIONAL MATCH (n)-[r]->() RETURN properties(n) AS n, properties(r) AS r"))
@@ -191,3 +196,87 @@ def test_large_batches_are_split(store):
     store.load(net)
     c = store.counts()
     assert c["people"] == n + 1 and c["interactions"] == n
+
+
+def test_loads_and_imports_write_people_by_the_same_rules(store):
+    """One person-row builder: a Person loaded and the same person imported (as a field map) are stored alike."""
+    said = {"name": "Dee Ng", "emails": [" Dee@X.org ", "dee@x.org", "d@y.org", " "], "birthday": "--02-29",
+            "tags": [" climbing ", ""], "skills": ["go"], "company": "", "notes": None}
+    store.load(Network(people=[Person(id="loaded", **{**said, "birthday": Birthday.parse(said["birthday"])})]))
+    store.apply_import({"imported": {"id": "imported", **said}}, [], [], Network(), {})
+    stored = {r["props"]["id"]: {k: v for k, v in r["props"].items() if k != "id"}
+              for r in store.read("MATCH (p:Person) RETURN properties(p) AS props")}
+    assert stored["loaded"] == stored["imported"]
+    assert stored["loaded"] == {"name": "Dee Ng", "name_key": "dee ng", "emails": ["dee@x.org", "d@y.org"],
+                                "birthday": "--02-29", "birth_month": 2, "birth_day": 29}
+    assert store.person("loaded").person.tags == store.person("imported").person.tags == ["climbing"]
+
+
+# -- the model's rules ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda: Interaction("i", T0, ["me", "ana"], kind="pigeon"), "interaction kind 'pigeon' is not one of: catch-up, "),
+    (lambda: Interaction("i", T0, ["me", "ana"], channel="owl"), "interaction channel 'owl' is not one of: in-person, "),
+    (lambda: Favor("f", T0, "ana", "stolen", "advice"), "favor direction 'stolen' is not one of: given, received, "),
+    (lambda: Favor("f", T0, "ana", "given", "advice", "maybe"), "favor status 'maybe' is not one of: pending, "),
+    (lambda: Introduction("n", T0, "ana", "bo", "me", status="rumoured"), "introduction status 'rumoured' is not "),
+])
+def test_records_refuse_values_outside_their_lists_in_one_line(make, message):
+    with pytest.raises(InvalidRecord) as e:
+        make()
+    assert str(e.value).startswith(message) and "\n" not in str(e.value)
+
+
+def test_every_listed_value_is_accepted():
+    for kind, channel in zip(INTERACTION_KINDS, itertools.cycle(CHANNELS)):
+        Interaction("i", T0, ["me", "ana"], channel=channel, kind=kind)
+    for direction, status in itertools.product(FAVOR_DIRECTIONS, FAVOR_STATUSES):
+        Favor("f", T0, "ana", direction, "advice", status)
+    for status in INTRODUCTION_STATUSES:
+        Introduction("n", T0, "ana", "bo", "me", status=status)
+
+
+def test_introduce_needs_an_owner_and_a_known_status(store):
+    store.upsert_people(people("Ana Souza", "Bo Lindqvist"))
+    with pytest.raises(NoOwner):
+        store.introduce("p1", "p2")
+    store.upsert_people([Person(id="me", name="Alex Morgan", me=True)])
+    with pytest.raises(InvalidRecord, match="introduction status 'rumoured'"):
+        store.introduce("p1", "p2", status="rumoured")
+    assert store.counts()["introductions"] == 0
+
+
+# -- use-cases: what the CLI and the dashboard both do ---------------------------------------------
+
+
+def test_logging_as_the_owner(store):
+    store.upsert_people(people("Ana Souza"))
+    with pytest.raises(NoOwner):
+        usecases.log_with_owner(store, ["p1"], kind="catch-up", channel="call", source="test")
+    assert store.counts()["interactions"] == 0
+    store.upsert_people([Person(id="me", name="Alex Morgan", me=True)])
+    with pytest.raises(InvalidRecord, match="kind 'pigeon'"):
+        usecases.log_with_owner(store, ["p1"], kind="pigeon", channel="call", source="test")
+    assert store.counts()["interactions"] == 0
+
+    said = usecases.log_with_owner(store, ["p1"], kind="thank-you", channel="call", summary="", source="test",
+                                   initiated_by_owner=True)
+    assert (said.participants, said.initiated_by, said.summary) == (["me", "p1"], "me", None)
+    assert said.at.date() == clock.today()  # now, as Kith's clock says (KITH_TODAY in the suite)
+    unsaid = usecases.log_with_owner(store, ["p1"], kind="catch-up", channel="call", at=T0, source="test")
+    assert (unsaid.at, unsaid.initiated_by) == (T0, None)
+    assert store.person("p1").interactions == 2
+
+
+def test_setting_the_owner_creates_then_only_adds(store):
+    with pytest.raises(NoOwner):
+        usecases.require_owner(store)
+    with pytest.raises(NoOwner):
+        usecases.set_owner(store, None, ["alex@example.com"])
+    first = usecases.set_owner(store, "Alex Morgan", [" Alex@Example.com "])
+    assert (first.person.id, first.person.me, first.person.emails) == ("me", True, ["alex@example.com"])
+    again = usecases.set_owner(store, None, ["alex@work.com"])
+    assert (again.person.name, again.person.emails) == ("Alex Morgan", ["alex@example.com", "alex@work.com"])
+    assert usecases.set_owner(store, "Alex M.", []).person.emails == ["alex@example.com", "alex@work.com"]
+    assert usecases.require_owner(store) == {"id": "me", "name": "Alex M."}
