@@ -51,7 +51,7 @@ References
 from __future__ import annotations
 
 import math
-from typing import Hashable, Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping
 
 import numpy as np
 import pandas as pd

@@ -8,9 +8,10 @@ dicts or small dataclasses a page shows as they are. The numbers themselves come
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Iterable
+from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -21,7 +22,6 @@ from analytics import strength as strength_mod
 from analytics.keep_in_touch import next_birthday
 from graph import cypher
 from graph.projection import Projection
-from reports import build
 
 STATES = ("active", "cooling", "at risk", "dormant")
 CURVE_POINTS = 90        # enough for the curve's shape; each point is one strength evaluation

@@ -23,8 +23,21 @@ from neo4j import Driver, GraphDatabase, ManagedTransaction
 from graph import merge as M
 from graph import queries as Q
 from graph.model import (
-    Attendance, Birthday, Employment, Favor, Interaction, Introduction, Knows, Network, Person, Study, fold, new_id,
-    normalize_email, slug, utc,
+    Attendance,
+    Birthday,
+    Employment,
+    Favor,
+    Interaction,
+    Introduction,
+    Knows,
+    Network,
+    Person,
+    Study,
+    fold,
+    new_id,
+    normalize_email,
+    slug,
+    utc,
 )
 from graph.server import DATABASE, ROOT_USER, EmbeddedServer
 from kith import clock

@@ -23,13 +23,13 @@ from rich.progress import Progress
 from rich.table import Table
 
 from graph import cypher
-from kith import clock, usecases
-from kith.errors import KithError
-from reports import registry, render
 from graph.model import Birthday, Person, new_id, normalize_email, normalize_phone
 from graph.server import EmbeddedServer, ServerError
-from graph.store import Store, StoreError
+from graph.store import Store
+from kith import clock, usecases
+from kith.errors import KithError
 from loaders.records import FORMATS
+from reports import registry, render
 
 app = typer.Typer(help="Kith: your network as a graph. Every command takes --help.",
                   no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
@@ -68,10 +68,7 @@ def connect() -> Store:
 def db_start() -> None:
     """Start the embedded store (a no-op if it already runs)."""
     server = EmbeddedServer()
-    try:
-        state = server.start()
-    except ServerError as e:
-        fail(str(e))
+    state = server.start()
     out.print(f"graph store running at {state.uri} (pid {state.pid}, home {server.home})")
 
 
@@ -134,10 +131,7 @@ def person_add(
     if not person.name:
         fail("the name is empty")
     with connect() as store:
-        try:
-            store.upsert_people([person])
-        except StoreError as e:
-            fail(str(e))
+        store.upsert_people([person])
     out.print(f"{person.name} saved as {person.id}")
 
 
@@ -149,10 +143,7 @@ def person_show(
 ) -> None:
     """Show everything Kith knows about one person."""
     with connect() as store:
-        try:
-            details = store.person(store.resolve(ref))
-        except StoreError as e:
-            fail(str(e))
+        details = store.person(store.resolve(ref))
     p = details.person
     fields = {
         "id": p.id, "name": p.name, "emails": ", ".join(p.emails), "phones": ", ".join(p.phones),
@@ -200,14 +191,11 @@ def person_forget(
 ) -> None:
     """Forget a person entirely: their node, their private interactions, favors and introductions."""
     with connect() as store:
-        try:
-            person_id = store.resolve(ref)
-            name = store.person(person_id).person.name
-            if not yes and not typer.confirm(f"Forget {name} ({person_id}) and everything only about them?"):
-                raise typer.Exit(1)
-            deleted = store.forget(person_id)
-        except StoreError as e:
-            fail(str(e))
+        person_id = store.resolve(ref)
+        name = store.person(person_id).person.name
+        if not yes and not typer.confirm(f"Forget {name} ({person_id}) and everything only about them?"):
+            raise typer.Exit(1)
+        deleted = store.forget(person_id)
     out.print(f"forgot {name}: {deleted.interactions} private interactions and "
               f"{deleted.records_about_them} favors/introductions removed")
 
@@ -229,13 +217,10 @@ def log(
     except ValueError:
         fail(f"--at {at!r} is not an ISO date or date-time (e.g. 2026-03-14 or 2026-03-14T18:30)")
     with connect() as store:
-        try:
-            usecases.require_owner(store)  # before resolving names: "no owner" is the first thing to fix
-            ids = [store.resolve(p) for p in people]
-            interaction = usecases.log_with_owner(store, ids, kind=kind, channel=channel, at=when,
-                                                  summary=summary, source="cli")
-        except KithError as e:  # no owner, someone unknown, a kind or channel Kith does not know
-            fail(str(e))
+        usecases.require_owner(store)  # before resolving names: "no owner" is the first thing to fix
+        ids = [store.resolve(p) for p in people]
+        interaction = usecases.log_with_owner(store, ids, kind=kind, channel=channel, at=when,
+                                              summary=summary, source="cli")
     out.print(f"logged {kind} ({channel}) with {', '.join(ids)} as {interaction.id}")
 
 
@@ -324,22 +309,19 @@ def merge(
     if not least <= len(args) <= most:
         fail(f"expected: {usage}")
     with connect() as store:
-        try:
-            if list_:
-                _merge_list(store)
-            elif undo:
-                done = store.undo_merge(args[0] if args else None)
-                out.print(f"undid {done.id}: {done.drop_name} ({done.drop}) is back, "
-                          f"{done.keep_name} ({done.keep}) as before", highlight=False)
-            elif not_same:
-                a, b = store.resolve(args[0]), store.resolve(args[1])
-                store.not_same(a, b)
-                out.print(f"noted: {a} and {b} are different people; they will not be suggested again",
-                          highlight=False)
-            else:
-                _merge_two(store, store.resolve(args[0]), store.resolve(args[1]), yes)
-        except StoreError as e:
-            fail(str(e))
+        if list_:
+            _merge_list(store)
+        elif undo:
+            done = store.undo_merge(args[0] if args else None)
+            out.print(f"undid {done.id}: {done.drop_name} ({done.drop}) is back, "
+                      f"{done.keep_name} ({done.keep}) as before", highlight=False)
+        elif not_same:
+            a, b = store.resolve(args[0]), store.resolve(args[1])
+            store.not_same(a, b)
+            out.print(f"noted: {a} and {b} are different people; they will not be suggested again",
+                      highlight=False)
+        else:
+            _merge_two(store, store.resolve(args[0]), store.resolve(args[1]), yes)
 
 
 def _merge_list(store: Store) -> None:
@@ -390,10 +372,7 @@ def me(
 ) -> None:
     """Say who you are (or show it): imports recognise you by your addresses."""
     with connect() as store:
-        try:
-            details = usecases.set_owner(store, name, email)
-        except KithError as e:
-            fail(str(e))
+        details = usecases.set_owner(store, name, email)
     out.print(f"you are {details.person.name} ({details.person.id}); "
               f"addresses: {', '.join(details.person.emails) or 'none yet'}", highlight=False)
 
@@ -482,15 +461,12 @@ def introduce(
 ) -> None:
     """Record an introduction you made (or declined), or later how it went."""
     with connect() as store:
-        try:
-            ia, ib = store.resolve(a), store.resolve(b)
-            if outcome:
-                iid = store.introduction_outcome(ia, ib, outcome)
-                out.print(f"recorded the outcome of {iid}: {outcome}")
-                return
-            iid = store.introduce(ia, ib, status="declined" if declined else "made", note=note)
-        except StoreError as e:
-            fail(str(e))
+        ia, ib = store.resolve(a), store.resolve(b)
+        if outcome:
+            iid = store.introduction_outcome(ia, ib, outcome)
+            out.print(f"recorded the outcome of {iid}: {outcome}")
+            return
+        iid = store.introduce(ia, ib, status="declined" if declined else "made", note=note)
     out.print(f"{'declined' if declined else 'introduced'}: {ia} and {ib} ({iid})")
 
 
@@ -506,10 +482,7 @@ def path(
 
     when = _as_of(as_of)
     with connect() as store:
-        try:
-            target_id = store.resolve(target)
-        except StoreError as e:
-            fail(str(e))
+        target_id = store.resolve(target)
     P = _projection()
     G = build.strength_graph(P, when)
     found = warm_paths(G, P.owner, target_id, k=top)
@@ -569,10 +542,7 @@ def run_cypher(
         except json.JSONDecodeError:
             params[key] = raw
     with connect() as store:
-        try:
-            result = cypher.run(store, query, params, write=write, limit=limit, timeout=timeout)
-        except cypher.CypherError as e:
-            fail(str(e))
+        result = cypher.run(store, query, params, write=write, limit=limit, timeout=timeout)
     rows = [[cypher.to_plain(v) for v in row] for row in result.rows]
     if as_json:
         print(json.dumps([dict(zip(result.columns, r)) for r in rows], indent=2, default=str, ensure_ascii=False))

@@ -19,6 +19,7 @@ so ``except ValueError`` around a parser keeps working.
 
 from __future__ import annotations
 
+
 class KithError(Exception):
     """Base of every error Kith raises on purpose."""
 

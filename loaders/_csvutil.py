@@ -1,53 +1,20 @@
-"""Reading exported text files: decoding, refusing binary data, CSV rows with their true line numbers.
+"""CSV exports: rows with their true line numbers, and a table found by its header.
 
-Every loader reads through ``read_text`` so that "is this text at all?" is answered one way, and
-every CSV loader reads through ``open_table`` so that line numbers in errors always point at the
-physical line a user sees in an editor, even when a quoted cell spans several lines.
+Every CSV loader reads through ``open_table`` (text decoded by ``loaders.text``, Kith's one
+encoding policy) so that line numbers in errors always point at the physical line a user sees
+in an editor, even when a quoted cell spans several lines.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from loaders.records import LoadError
-
-# C0 control characters other than the whitespace ones (tab, line feed, vertical tab, form feed,
-# carriage return) never occur in exported text; one means the file is binary or damaged.
-_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")
-# One well-formed UTF-8 multi-byte sequence. A file holding such sequences *and* invalid bytes
-# is mixed or damaged UTF-8: reading it as Windows-1252 would garble every accent it has.
-_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
-
-
-def read_text(path: Path) -> str:
-    return decode(path.read_bytes(), str(path))
-
-
-def decode(data: bytes, where: str) -> str:
-    """UTF-8 (a BOM is dropped), else Windows-1252 as Outlook writes it; binary data is refused."""
-    nul = data.find(b"\x00")
-    if nul >= 0:
-        raise LoadError(where, data.count(b"\n", 0, nul) + 1, "binary data (a NUL byte), not a text export")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as not_utf8:
-        line = data.count(b"\n", 0, not_utf8.start) + 1
-        if _UTF8_SEQUENCE.search(data):
-            raise LoadError(where, line, "invalid UTF-8 in a UTF-8 file (mixed or damaged encoding)") from None
-        try:
-            text = data.decode("cp1252")
-        except UnicodeDecodeError:
-            raise LoadError(where, line, "neither UTF-8 nor Windows-1252 text") from None
-    control = _CONTROL.search(text)
-    if control:
-        raise LoadError(where, text.count("\n", 0, control.start()) + 1,
-                        f"binary data (control byte {ord(control.group()):#04x}), not a text export")
-    return text
+from loaders.text import read_text
 
 
 def csv_rows(text: str, where: str) -> Iterator[tuple[int, list[str]]]:

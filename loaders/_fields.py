@@ -1,4 +1,4 @@
-"""Turning exported values into record fields: emails, phones, birthdays, tags, refs, stable ids.
+"""Turning exported values into record fields: emails, phones, birthdays, tags, refs.
 
 A value that is merely odd (a malformed phone, an impossible birthday) is left out and noted in
 ``skipped`` as ``(line, reason)``; the rest of its row is kept. Callers pass that list in.
@@ -6,11 +6,12 @@ A value that is merely odd (a malformed phone, an impossible birthday) is left o
 
 from __future__ import annotations
 
-import hashlib
 import re
+from collections.abc import Iterable
 
 from graph.model import Birthday, fold, normalize_email, normalize_phone
-from loaders.records import ME, ParseOptions
+from loaders.ids import UniqueIds, contact_key
+from loaders.records import ME, Contact, ParsedFile, ParseOptions
 
 Skipped = list[tuple[int, str]]
 
@@ -25,16 +26,25 @@ def split_values(text: str, separator: str) -> list[str]:
     return [part.strip() for part in text.split(separator) if part.strip()]
 
 
-def unique(values: list[str]) -> list[str]:
-    """``values`` without repeats, first occurrence kept (order stays deterministic)."""
-    return list(dict.fromkeys(values))
+def unique(values: Iterable[str]) -> list[str]:
+    """``values`` without repeats or empty ones, first occurrence kept (order stays deterministic)."""
+    return list(dict.fromkeys(v for v in values if v))
+
+
+def is_email(email: str) -> bool:
+    """Whether a normalized value looks like an email address: one ``@``, text either side, no spaces.
+
+    Only the shape: every loader asks this one question, so a value one format keeps as an
+    address is not dropped by another.
+    """
+    return _EMAIL.fullmatch(email) is not None
 
 
 def clean_emails(values: list[str], line: int, skipped: Skipped) -> list[str]:
     emails = []
     for value in values:
         email = normalize_email(value)
-        if _EMAIL.fullmatch(email):
+        if is_email(email):
             emails.append(email)
         else:
             skipped.append((line, f"email {value!r} left out: not an address"))
@@ -76,33 +86,24 @@ def join_name(*parts: str) -> str:
     return " ".join(" ".join(parts).split())
 
 
-def contact_key(emails: list[str], phones: list[str], name: str) -> str:
-    """A source_id for a row without one: its first email, else first phone, else folded name."""
-    if emails:
-        return f"email:{emails[0]}"
-    if phones:
-        return f"phone:{phones[0]}"
-    return f"name:{fold(name)}"
+def contact_name(name: str, emails: list[str], line: int, what: str, skipped: Skipped) -> str | None:
+    """The name to file a contact under: its own, else its first email.
 
-
-def stable_hash(*fields: str) -> str:
-    """A short digest of a record's identifying fields: the same fields give the same id anywhere."""
-    return hashlib.sha1("\x1f".join(fields).encode()).hexdigest()[:16]
-
-
-class UniqueIds:
-    """Hands out each key once; a repeat gets ``~2``, ``~3`` … in file order.
-
-    Rows that repeat a key exactly cannot be told apart, so file order is the only
-    way to number them, and it numbers them the same way on every import.
+    A row with neither names nobody; it is left out (``None``) and said in ``skipped``.
     """
+    if not name and not emails:
+        skipped.append((line, f"{what} with no name and no email"))
+        return None
+    return name or emails[0]
 
-    def __init__(self) -> None:
-        self._seen: dict[str, int] = {}
 
-    def __call__(self, key: str) -> str:
-        n = self._seen[key] = self._seen.get(key, 0) + 1
-        return key if n == 1 else f"{key}~{n}"
+def add_contact(parsed: ParsedFile, ids: UniqueIds, source: str, line: int, name: str,
+                emails: list[str], phones: list[str], **fields) -> None:
+    """Add an address-book row that has no id of its own; it is known by its first email, phone or name."""
+    name = contact_name(name, emails, line, "contact", parsed.skipped)
+    if name is not None:
+        parsed.contacts.append(Contact(source=source, source_id=ids(contact_key(emails, phones, name)), line=line,
+                                       name=name, emails=emails, phones=phones, **fields))
 
 
 def email_ref(email: str, options: ParseOptions) -> str:
@@ -127,7 +128,7 @@ def text_ref(text: str, options: ParseOptions) -> str:
         return ME
     if "@" in text:
         email = normalize_email(text)
-        if not _EMAIL.fullmatch(email):
+        if not is_email(email):
             raise ValueError(f"{text!r} is not an email address")
         return email_ref(email, options)
     if set(text) <= _PHONE_CHARS and sum(c.isdigit() for c in text) >= 5:

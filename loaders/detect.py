@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from loaders import google, kithfile, linkedin
-from loaders._csvutil import csv_rows, decode, describe_row
+from loaders import google, kithfile, linkedin, outlook
+from loaders._csvutil import csv_rows, describe_row
 from loaders.edgelist import COMMENT_MARKS, is_int
 from loaders.records import LoadError
+from loaders.text import decode
 
 SNIFF_BYTES = 16 * 1024
 # CSV layouts by their header; LinkedIn's notes may come before the header, so several rows are tried.
@@ -16,10 +17,10 @@ CSV_HEADERS = (
     ("linkedin-connections", linkedin.is_connections_header),
     ("linkedin-messages", linkedin.is_messages_header),
     ("google-csv", google.is_google_header),
-    ("outlook-csv", google.is_outlook_header),
+    ("outlook-csv", outlook.is_outlook_header),
     ("kith-csv", kithfile.is_kith_header),
 )
-_KITH_JSON_KEY = re.compile(r'"(?:%s)"\s*:' % "|".join(kithfile.JSON_ARRAYS))
+_KITH_JSON_KEY = re.compile(rf'"(?:{"|".join(kithfile.JSON_ARRAYS)})"\s*:')
 EDGE_LINES_CHECKED = 5
 _NON_ASCII = bytes(range(0x80, 0x100))
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from pathlib import Path
 
-from loaders._csvutil import read_text
 from loaders.records import Activity, Contact, LoadError, ParsedFile, ParseOptions
+from loaders.text import read_text
 
 COMMENT_MARKS = ("#", "%")  # SNAP comments with "#", KONECT with "%"
 

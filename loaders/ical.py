@@ -34,10 +34,9 @@ Time zones, and the library behaviour worked around:
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from pathlib import Path
 
 import icalendar
@@ -47,8 +46,12 @@ from icalendar.parser import Contentline
 from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
 
 from graph.model import normalize_email, utc
+from kith import clock
+from loaders._fields import is_email
+from loaders.content_lines import LogicalLine, logical_lines
+from loaders.ids import digest
 from loaders.records import ME, Activity, Contact, LoadError, ParsedFile, ParseOptions
-from loaders.vcard import LogicalLine, logical_lines, read_text
+from loaders.text import read_text
 
 SOURCE = "ical"
 
@@ -152,7 +155,7 @@ class _Person:
 
 
 def parse(path: Path, options: ParseOptions) -> ParsedFile:
-    scan = _scan(path, logical_lines(read_text(path)))
+    scan = _scan(path, logical_lines(read_text(path, utf8_only=True)))
     calendars = _read_calendars(path, scan.text, scan.events)
     events = [event for calendar in calendars for event in calendar.walk("VEVENT")]
     parsed = ParsedFile(path=str(path), format="ical")
@@ -198,7 +201,7 @@ def _check_event(path: Path, event, lines: _EventLines) -> None:
         if name.upper() in _TIMING:
             raise LoadError(str(path), lines.properties.get(name.upper(), lines.line), f"{name}: {message}")
     if "UID" not in event:
-        event["UID"] = "sha1:" + hashlib.sha1(event.to_ical()).hexdigest()[:16]
+        event["UID"] = "sha1:" + digest(event.to_ical().decode())
 
 
 def _event_lines(events: list, scanned: list[_EventLines], skipped: list[tuple[int, str]]) -> dict:
@@ -230,7 +233,7 @@ def _occurrences(path: Path, calendars: list, events: list, until: datetime) -> 
 
 
 def _until(options: ParseOptions) -> datetime:
-    return utc(options.until) if options.until else datetime.now(timezone.utc)
+    return utc(options.until) if options.until else clock.now()
 
 
 def _instant(value: date | datetime) -> datetime:
@@ -271,6 +274,8 @@ def _person(address, owner: frozenset[str], organizer: bool) -> _Person | None:
     # Apple may give an urn:uuid address with the email in an EMAIL parameter (RFC 7986).
     email = value[len("mailto:"):] if value.lower().startswith("mailto:") else params.get("EMAIL")
     email = normalize_email(str(email)) if email else None
+    if email and not is_email(email):
+        email = None  # "mailto:" with something that is no address: known by name, if at all
     name = str(params.get("CN", "")).strip() or None
     if name and "@" in name:  # Google repeats the address as CN when it knows no name
         name = None

@@ -1,20 +1,28 @@
-"""Import one file: parse it, resolve who is who, write it in one transaction.
+"""Import files: parse each, resolve who is who, write each in one transaction.
 
 The only place where loaders meet the store, so that the CLI and the dashboard
 import the same way: ``parse_file`` (pure) → ``plan_import`` (pure, against a
 snapshot of the people already known) → ``Store.apply_import`` (one
-transaction). A file that fails anywhere writes nothing.
+transaction). A file that fails anywhere writes nothing; ``import_files`` goes
+on with the next one.
 """
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from pathlib import Path
 
+from kith import clock
+from kith.errors import KithError
 from loaders.parse import parse_file
 from loaders.records import ParseOptions
 from loaders.resolve import ImportPlan, PeopleIndex, plan_import
+
+# Told how many rows of how many are written: ``advance(rows, total)`` (``Store.apply_import``'s progress).
+Advance = Callable[[int, int], None]
 
 
 @dataclass
@@ -40,7 +48,8 @@ def options_for(store, default_region: str | None = None) -> ParseOptions:
 
 
 def import_file(store, path: Path, *, format: str | None = None, default_region: str | None = None,
-                dry_run: bool = False, progress=None, index: PeopleIndex | None = None) -> ImportResult:
+                dry_run: bool = False, progress: Advance | None = None,
+                index: PeopleIndex | None = None) -> ImportResult:
     """Import ``path`` into ``store``; with ``dry_run`` plan and count but write nothing.
 
     Pass ``index`` to import several files against one snapshot (it is updated as
@@ -49,7 +58,7 @@ def import_file(store, path: Path, *, format: str | None = None, default_region:
     parsed = parse_file(Path(path), options_for(store, default_region), format)
     if index is None:
         index = PeopleIndex(*store.people_index_rows())
-    plan = plan_import(parsed, index, now=datetime.now(timezone.utc))
+    plan = plan_import(parsed, index, now=clock.now())
     if dry_run:
         new, changed = store.new_or_changed_interactions(plan.network.interactions, plan.interaction_hashes)
         plan.network.interactions = [i for i in plan.network.interactions if i.id in new | changed]
@@ -57,3 +66,39 @@ def import_file(store, path: Path, *, format: str | None = None, default_region:
     written = store.apply_import(plan.people, plan.source_records, plan.changes, plan.network,
                                  plan.interaction_hashes, progress=progress)
     return ImportResult(plan, written, False)
+
+
+
+@dataclass
+class FileOutcome:
+    """One file of ``import_files``: what importing it did, or why nothing from it was written."""
+
+    path: Path
+    result: ImportResult | None = None
+    error: KithError | None = None
+
+
+def import_files(store, paths: Iterable[Path], *, format: str | None = None, default_region: str | None = None,
+                 dry_run: bool = False,
+                 progress: Callable[[Path], AbstractContextManager[Advance | None]] | None = None,
+                 ) -> Iterator[FileOutcome]:
+    """Import ``paths`` in turn against one snapshot of who is known, yielding each file's outcome when done.
+
+    A file Kith refuses (any ``KithError``: unreadable, someone it cannot tell, a record the model
+    refuses …) writes nothing and does not stop the others. Its resolution may have added people to
+    the snapshot before it failed, so the snapshot is read again from the store for the next file.
+    ``progress(path)`` opens whatever shows one file's progress and gives its ``advance`` (or None).
+    Anything that is not a ``KithError`` is a bug, or the store gone, and stops the import.
+    """
+    index = PeopleIndex(*store.people_index_rows())
+    for path in paths:
+        path = Path(path)
+        try:
+            with (progress(path) if progress else contextlib.nullcontext()) as advance:
+                result = import_file(store, path, format=format, default_region=default_region, dry_run=dry_run,
+                                     progress=advance, index=index)
+        except KithError as e:
+            yield FileOutcome(path, error=e)
+            index = PeopleIndex(*store.people_index_rows())
+            continue
+        yield FileOutcome(path, result)

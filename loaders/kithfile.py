@@ -5,7 +5,8 @@ Two spellings of one format (documented in ``loaders/KITH_FORMAT.md``): a CSV wh
 column says what each row is, and a JSON object with one array per record type. Both go through
 ``_Builder``, so they accept and refuse exactly the same things. The file is written by hand, so it
 is checked strictly: a misspelt kind or a column that does not apply is an error naming the line,
-never a silent guess.
+never a silent guess. The closed lists (channels, kinds, statuses …) are the model's: each row is
+checked by building the ``graph.model`` record it will become, so this loader holds no copy of them.
 """
 
 from __future__ import annotations
@@ -14,17 +15,33 @@ import json
 from datetime import date, datetime, time, timezone
 from pathlib import Path
 
-from graph.model import (
-    CHANNELS, FAVOR_DIRECTIONS, FAVOR_STATUSES, INTERACTION_KINDS, INTRODUCTION_STATUSES, utc,
-)
-from loaders._csvutil import open_table, read_text
+from graph.model import Favor, Interaction, Introduction, check_choice, utc
+from kith.errors import InvalidRecord
+from loaders._csvutil import open_table
 from loaders._fields import (
-    Skipped, UniqueIds, clean_birthday, clean_emails, clean_phones, clean_tags, contact_key, join_name,
-    split_values, stable_hash, text_ref,
+    Skipped,
+    clean_birthday,
+    clean_emails,
+    clean_phones,
+    clean_tags,
+    contact_name,
+    join_name,
+    split_values,
+    text_ref,
 )
+from loaders.ids import UniqueIds, contact_key, digest
 from loaders.records import (
-    ME, Activity, Contact, FavorRow, IntroductionRow, LoadError, ParsedFile, ParseOptions, Tie,
+    ME,
+    Activity,
+    Contact,
+    FavorRow,
+    IntroductionRow,
+    LoadError,
+    ParsedFile,
+    ParseOptions,
+    Tie,
 )
+from loaders.text import read_text
 
 SOURCE = "kith"
 COLUMNS = ("record", "id", "at", "name", "email", "phone", "with", "channel", "kind", "summary", "direction",
@@ -52,10 +69,6 @@ def is_kith_header(columns: set[str]) -> bool:
     return "record" in columns
 
 
-class _Invalid(ValueError):
-    """A record the file gets wrong; the caller adds where it is."""
-
-
 def parse_csv(path: Path, options: ParseOptions) -> ParsedFile:
     table = open_table(path, is_kith_header, "Kith CSV")
     unknown = sorted(table.columns - set(COLUMNS))
@@ -70,7 +83,7 @@ def parse_csv(path: Path, options: ParseOptions) -> ParsedFile:
                 fields[column] = split_values(row[column], LIST_SEPARATOR) if column in LIST_FIELDS else row[column]
         try:
             builder.add(record, fields, row.line, "")
-        except _Invalid as e:
+        except InvalidRecord as e:
             raise LoadError(str(path), row.line, str(e)) from None
     return builder.parsed
 
@@ -95,7 +108,7 @@ def parse_json(path: Path, options: ParseOptions) -> ParsedFile:
             where = f"{array}[{position}]: "
             try:
                 builder.add(record, _json_fields(item), position, where)
-            except _Invalid as e:
+            except InvalidRecord as e:
                 raise LoadError(str(path), position, f"{where}{e}") from None
     return builder.parsed
 
@@ -103,7 +116,7 @@ def parse_json(path: Path, options: ParseOptions) -> ParsedFile:
 def _json_fields(item: object) -> dict[str, str | list[str]]:
     """An item's fields in the CSV's shape: strings, and lists of strings for the list fields."""
     if not isinstance(item, dict):
-        raise _Invalid("expected an object")
+        raise InvalidRecord("expected an object")
     fields: dict[str, str | list[str]] = {}
     for name, value in item.items():
         if name in LIST_FIELDS and isinstance(value, list) and all(isinstance(v, str) for v in value):
@@ -112,14 +125,17 @@ def _json_fields(item: object) -> dict[str, str | list[str]]:
             values = split_values(value, LIST_SEPARATOR) if name in LIST_FIELDS else value.strip()
         else:
             kind = "a string or a list of strings" if name in LIST_FIELDS else "a string"
-            raise _Invalid(f"{name!r} must be {kind}")
+            raise InvalidRecord(f"{name!r} must be {kind}")
         if values:
             fields[name] = values
     return fields
 
 
 class _Builder:
-    """Turns one record's fields into records of ``parsed``; raises ``_Invalid`` for a bad record."""
+    """Turns one record's fields into records of ``parsed``; raises ``InvalidRecord`` for a bad record.
+
+    The caller turns ``InvalidRecord`` into a ``LoadError`` that says where the record is.
+    """
 
     def __init__(self, parsed: ParsedFile, options: ParseOptions):
         self.parsed, self.options = parsed, options
@@ -128,30 +144,29 @@ class _Builder:
 
     def add(self, record: str, fields: dict, line: int, where: str) -> None:
         if record not in FIELDS:
-            raise _Invalid(f"record {record!r} is not one of {', '.join(FIELDS)}")
+            raise InvalidRecord(f"record {record!r} is not one of {', '.join(FIELDS)}")
         takes, needs = FIELDS[record]
         extra = sorted(set(fields) - takes)
         if extra:
-            raise _Invalid(f"{extra[0]!r} does not apply to {record} records")
+            raise InvalidRecord(f"{extra[0]!r} does not apply to {record} records")
         missing = sorted(needs - set(fields))
         if missing:
-            raise _Invalid(f"{missing[0]!r} is required in {record} records")
+            raise InvalidRecord(f"{missing[0]!r} is required in {record} records")
         skipped: Skipped = []
         getattr(self, f"_{record}")(fields, line, skipped)
         self.parsed.skipped += [(n, where + reason) for n, reason in skipped]
 
     def _person(self, f: dict, line: int, skipped: Skipped) -> None:
-        name = join_name(f.get("name", ""))
         emails = clean_emails(f.get("email", []), line, skipped)
-        if not name and not emails:
-            skipped.append((line, "person with no name and no email"))
+        name = contact_name(join_name(f.get("name", "")), emails, line, "person", skipped)
+        if name is None:
             return
         phones = clean_phones(f.get("phone", []), self.options, line, skipped)
         self.parsed.contacts.append(Contact(
             source=SOURCE,
             source_id=self._source_id("person", f, line, contact_key(emails, phones, name)),
             line=line,
-            name=name or emails[0],
+            name=name,
             emails=emails,
             phones=phones,
             birthday=clean_birthday(f.get("birthday", ""), line, skipped),
@@ -167,15 +182,16 @@ class _Builder:
         at = _instant(f["at"])
         others = [r for r in dict.fromkeys(self._ref(text, "with") for text in f["with"]) if r != ME]
         if not others:
-            raise _Invalid("'with' names nobody but you")
-        channel = _choice(f, "channel", CHANNELS)
-        kind = _choice(f, "kind", INTERACTION_KINDS, DEFAULT_KIND)
-        direction = _choice(f, "direction", INTERACTION_DIRECTIONS)
+            raise InvalidRecord("'with' names nobody but you")
+        channel, kind, direction = _lower(f, "channel"), _lower(f, "kind", DEFAULT_KIND), _lower(f, "direction")
+        if direction is not None:  # this file's own field: who reached out
+            check_choice("interaction", "direction", direction, INTERACTION_DIRECTIONS)
         participants = [ME, *others]
         summary = f.get("summary")
+        Interaction("", at, participants, channel=channel, kind=kind)  # the model refuses an unknown kind
         self.parsed.activities.append(Activity(
             source=SOURCE,
-            source_id=self._source_id("interaction", f, line, "i-" + stable_hash(
+            source_id=self._source_id("interaction", f, line, "i-" + digest(
                 at.isoformat(), *sorted(participants), channel, kind, summary or "")),
             line=line,
             at=at,
@@ -190,31 +206,33 @@ class _Builder:
         at = _instant(f["at"])
         person = self._one_ref(f, "with")
         if person == ME:
-            raise _Invalid("a favor is between you and someone else: 'with' names you")
-        direction = _choice(f, "direction", FAVOR_DIRECTIONS)
-        kind = f["kind"]
+            raise InvalidRecord("a favor is between you and someone else: 'with' names you")
+        direction, kind, status = _lower(f, "direction"), f["kind"], _lower(f, "status", "pending")
+        Favor("", at, person, direction, kind, status)  # the model refuses an unknown direction or status
         self.parsed.favors.append(FavorRow(
-            source_id=self._source_id("favor", f, line, "f-" + stable_hash(at.isoformat(), person, direction, kind)),
+            source_id=self._source_id("favor", f, line, "f-" + digest(at.isoformat(), person, direction, kind)),
             line=line,
             at=at,
             person=person,
             direction=direction,
             kind=kind,
-            status=_choice(f, "status", FAVOR_STATUSES, "pending"),
+            status=status,
             note=f.get("note"),
         ))
 
     def _introduction(self, f: dict, line: int, skipped: Skipped) -> None:
         at = _instant(f["at"])
         a, b = self._pair(f)
+        made_by, status = self._one_ref(f, "with") if "with" in f else ME, _lower(f, "status", "made")
+        Introduction("", at, a, b, made_by, status)  # the model refuses an unknown status
         self.parsed.introductions.append(IntroductionRow(
-            source_id=self._source_id("introduction", f, line, "n-" + stable_hash(at.isoformat(), *sorted((a, b)))),
+            source_id=self._source_id("introduction", f, line, "n-" + digest(at.isoformat(), *sorted((a, b)))),
             line=line,
             at=at,
             a=a,
             b=b,
-            made_by=self._one_ref(f, "with") if "with" in f else ME,
-            status=_choice(f, "status", INTRODUCTION_STATUSES, "made"),
+            made_by=made_by,
+            status=status,
             outcome=f.get("outcome"),
             note=f.get("note"),
         ))
@@ -230,18 +248,18 @@ class _Builder:
         try:
             return text_ref(text, self.options)
         except ValueError as e:
-            raise _Invalid(f"{field}: {e}") from None
+            raise InvalidRecord(f"{field}: {e}") from None
 
     def _one_ref(self, f: dict, field: str) -> str:
         values = f[field]
         if len(values) != 1:
-            raise _Invalid(f"{field!r} must name one person, not {len(values)}")
+            raise InvalidRecord(f"{field!r} must name one person, not {len(values)}")
         return self._ref(values[0], field)
 
     def _pair(self, f: dict) -> tuple[str, str]:
         a, b = self._ref(f["a"], "a"), self._ref(f["b"], "b")
         if a == b:
-            raise _Invalid("'a' and 'b' are the same person")
+            raise InvalidRecord("'a' and 'b' are the same person")
         return a, b
 
     def _source_id(self, record: str, f: dict, line: int, generated: str) -> str:
@@ -251,7 +269,7 @@ class _Builder:
             return self.generated_ids(generated)
         first = self.given_ids.setdefault((record, given), line)
         if first != line:
-            raise _Invalid(f"id {given!r} is used twice (first at {first})")
+            raise InvalidRecord(f"id {given!r} is used twice (first at {first})")
         return given
 
     @staticmethod
@@ -278,14 +296,9 @@ def _instant(text: str) -> datetime:
     try:
         return utc(datetime.fromisoformat(text))
     except ValueError:
-        raise _Invalid(f"at {text!r} is not a date or time like 2024-03-05 or 2024-03-05 18:30") from None
+        raise InvalidRecord(f"at {text!r} is not a date or time like 2024-03-05 or 2024-03-05 18:30") from None
 
 
-def _choice(f: dict, field: str, allowed: tuple[str, ...], default: str | None = None) -> str | None:
-    """The field's value, lower-cased and checked against ``allowed``; ``default`` when it is absent."""
-    if field not in f:
-        return default
-    value = f[field].lower()
-    if value not in allowed:
-        raise _Invalid(f"{field} {value!r} is not one of {', '.join(allowed)}")
-    return value
+def _lower(f: dict, field: str, default: str | None = None) -> str | None:
+    """A choice field's value, lower-cased (a hand-typed ``Call`` is ``call``); ``default`` when absent."""
+    return f[field].lower() if field in f else default

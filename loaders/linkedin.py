@@ -13,9 +13,8 @@ from pathlib import Path
 
 from graph.model import fold
 from loaders._csvutil import Row, open_table
-from loaders._fields import (
-    UniqueIds, clean_emails, contact_key, join_name, name_ref, split_values, stable_hash,
-)
+from loaders._fields import clean_emails, contact_name, join_name, name_ref, split_values
+from loaders.ids import UniqueIds, contact_key, digest
 from loaders.records import ME, Activity, Contact, LoadError, ParsedFile, ParseOptions
 
 SOURCE = "linkedin"
@@ -54,17 +53,17 @@ def parse_connections(path: Path, options: ParseOptions) -> ParsedFile:
     parsed = ParsedFile(str(path), "linkedin-connections")
     ids = UniqueIds()
     for row in rows:
-        name = join_name(row["First Name"], row["Last Name"])
         emails = clean_emails(split_values(row["Email Address"], ","), row.line, parsed.skipped)
-        if not name and not emails:
-            parsed.skipped.append((row.line, "connection with no name and no email"))
+        name = contact_name(join_name(row["First Name"], row["Last Name"]), emails, row.line, "connection",
+                            parsed.skipped)
+        if name is None:
             continue
         url = profile_url(row["URL"])
         parsed.contacts.append(Contact(
             source=SOURCE,
             source_id=ids(url or contact_key(emails, [], name)),
             line=row.line,
-            name=name or emails[0],
+            name=name,
             given_name=row["First Name"] or None,
             family_name=row["Last Name"] or None,
             emails=emails,
@@ -131,7 +130,7 @@ def parse_messages(path: Path, options: ParseOptions) -> ParsedFile:
         participants = list(dict.fromkeys(ref(p) for p in (m.sender, *m.recipients)))
         parsed.activities.append(Activity(
             source=SOURCE,
-            source_id=ids("li-" + stable_hash(m.conversation, m.date_text, m.sender.key, m.subject, m.content)),
+            source_id=ids("li-" + digest(m.conversation, m.date_text, m.sender.key, m.subject, m.content)),
             line=m.line,
             at=m.at,
             participants=participants,

@@ -21,17 +21,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from graph.model import Birthday
+from kith.errors import LoadError  # re-exported: every loader raises Kith's own LoadError
+
+__all__ = ["ME", "LoadError", "Contact", "Activity", "Tie", "FavorRow", "IntroductionRow", "ParsedFile",
+           "ParseOptions", "FORMATS"]
 
 ME = "me"
-
-
-class LoadError(ValueError):
-    """A file Kith refuses: ``path:line: what was wrong``. Nothing from it is written."""
-
-    def __init__(self, path: str, line: int | None, message: str):
-        self.path, self.line, self.reason = path, line, message
-        where = f"{path}:{line}" if line else path
-        super().__init__(f"{where}: {message}")
 
 
 @dataclass
@@ -131,7 +126,7 @@ class ParseOptions:
     default_region: str | None = None          # for phone numbers without a country code, e.g. "GB"
     owner_emails: frozenset[str] = frozenset()  # the owner's own addresses become the ``me`` ref
     owner_name: str | None = None               # the owner's name, as exports spell it
-    until: datetime | None = None               # recurring events are expanded up to here (default: now)
+    until: datetime | None = None               # recurring events are expanded up to here (default: kith.clock.now())
 
 
 # Every format name a parser answers to; `kith import --format` takes these.

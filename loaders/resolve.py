@@ -21,17 +21,16 @@ congratulate on it.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 
 from rapidfuzz import fuzz, process
 
-from graph.model import (
-    Employment, Favor, Interaction, Introduction, Knows, Network, Person, fold,
-)
+from graph.model import Employment, Favor, Interaction, Introduction, Knows, Network, fold
+from kith import clock
+from loaders.ids import digest, kith_id
 from loaders.records import ME, Contact, LoadError, ParsedFile
 
 SCALARS = ("name", "given_name", "family_name", "company", "title", "location", "notes", "birthday",
@@ -44,11 +43,6 @@ PERSONAL_DOMAINS = frozenset({
     "yandex.ru", "qq.com", "163.com", "hotmail.co.uk", "yahoo.co.uk", "btinternet.com", "fastmail.com",
 })
 FUZZY_MIN = 90
-
-
-def stable_id(prefix: str, key: str) -> str:
-    """The same source key always gives the same Kith id: re-importing changes nothing."""
-    return f"{prefix}-{hashlib.sha1(key.encode()).hexdigest()[:16]}"
 
 
 def work_domains(emails) -> set[str]:
@@ -147,7 +141,7 @@ class ImportPlan:
 
 def plan_import(parsed: ParsedFile, index: PeopleIndex, *, now: datetime | None = None) -> ImportPlan:
     """Resolve every contact and reference in ``parsed`` against ``index`` (which it updates)."""
-    now = now or datetime.now(timezone.utc)
+    now = now or clock.now()
     plan = ImportPlan(parsed.path, parsed.format, skipped=list(parsed.skipped))
     resolver = _Resolver(parsed, index, plan, now)
     for contact in parsed.contacts:
@@ -170,7 +164,7 @@ class _Resolver:
         fields = _contact_fields(c)
         person_id, rule = self._match(c, key, fields)
         if person_id is None:
-            person_id = stable_id("p", key)
+            person_id = kith_id("p", key)
             known = Known({"id": person_id, "name": c.name, "sources": []})
             self.index.add(known)
             self._candidates(person_id, c)
@@ -242,7 +236,7 @@ class _Resolver:
                 p[f] = new
             elif prev is not None and prev == cur:
                 p[f] = new  # the source itself moved on: a change worth congratulating
-                self.plan.changes.append({"id": stable_id("c", f"{known.id}:{f}:{prev}:{new}"),
+                self.plan.changes.append({"id": kith_id("c", f"{known.id}:{f}:{prev}:{new}"),
                                           "person": known.id, "field": f, "old": prev, "new": new,
                                           "source": key, "at": self.now})
             elif prev != new and new not in (p.get(f"also_{f}") or []):
@@ -309,7 +303,7 @@ class _Resolver:
             if len(participants) < 2:
                 self.plan.skipped.append((a.line, "an interaction needs at least two people"))
                 continue
-            iid = stable_id("i", f"{a.source}:{a.source_id}")
+            iid = kith_id("i", f"{a.source}:{a.source_id}")
             initiated = self.ref(a.initiated_by, a.line) if a.initiated_by else None
             interaction = Interaction(iid, a.at, participants, channel=a.channel, kind=a.kind,
                                       summary=a.summary, source=a.source, initiated_by=initiated)
@@ -323,10 +317,10 @@ class _Resolver:
             if a != b:
                 n.knows.append(Knows(a, b, since=t.since, context=t.context, source=self.parsed.format))
         for f in self.parsed.favors:
-            n.favors.append(Favor(stable_id("f", f"{self.parsed.format}:{f.source_id}"), f.at,
+            n.favors.append(Favor(kith_id("f", f"{self.parsed.format}:{f.source_id}"), f.at,
                                   self.ref(f.person, f.line), f.direction, f.kind, f.status, f.note))
         for i in self.parsed.introductions:
-            n.introductions.append(Introduction(stable_id("n", f"{self.parsed.format}:{i.source_id}"), i.at,
+            n.introductions.append(Introduction(kith_id("n", f"{self.parsed.format}:{i.source_id}"), i.at,
                                                 self.ref(i.a, i.line), self.ref(i.b, i.line),
                                                 self.ref(i.made_by, i.line), i.status, i.outcome, i.note))
 
@@ -428,5 +422,5 @@ def _contact_fields(c: Contact) -> dict[str, Any]:
 
 
 def _hash(i: Interaction) -> str:
-    return hashlib.sha1(repr((i.at.isoformat(), i.participants, i.channel, i.kind, i.summary,
-                              i.initiated_by)).encode()).hexdigest()[:16]
+    """What an interaction says, digested: re-importing it unchanged is told apart from an edit."""
+    return digest(repr((i.at.isoformat(), i.participants, i.channel, i.kind, i.summary, i.initiated_by)))

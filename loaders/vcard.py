@@ -5,39 +5,36 @@ and its text decoding cuts values at the first unescaped comma (``NOTE:Met at
 a conference, London`` comes back as ``Met at a conference``). So this module
 does the file-level work itself, keeping line numbers:
 
-1. ``read_text``: the file as UTF-8; binary data is refused at its line.
-2. ``logical_lines``: unfolding (continuation lines, vCard 2.1
-   quoted-printable soft breaks and unindented base64 blocks), each logical
-   line remembering the physical line it starts on.
+1. ``loaders.text.read_text``: the file as UTF-8 only (vCard's standard
+   says so); binary data is refused at its line.
+2. ``loaders.content_lines.logical_lines``: unfolding (continuation lines,
+   vCard 2.1 quoted-printable soft breaks and unindented base64 blocks), each
+   logical line remembering the physical line it starts on.
 3. ``_cards``: BEGIN:VCARD / END:VCARD blocks, each line parsed by vobject
    (which also decodes quoted-printable), errors named by physical line.
 4. ``_contact``: one card to one ``Contact``; odd values go to ``skipped``.
 
-``read_text`` and ``logical_lines`` are shared with ``loaders/ical.py``:
-iCalendar uses the same content-line syntax.
+Steps 1 and 2 are shared with ``loaders/ical.py``: iCalendar uses the same
+content-line syntax.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
 
 from vobject.base import ContentLine, ParseError, textLineToContentLine
 from vobject.icalendar import stringToTextValues
 
 from graph.model import Birthday, normalize_email, normalize_phone
+from loaders._fields import is_email, unique
+from loaders.content_lines import LogicalLine, logical_lines
+from loaders.ids import UniqueIds, digest
 from loaders.records import Contact, LoadError, ParsedFile, ParseOptions
+from loaders.text import read_text
 
 SOURCE = "vcard"
-
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
-_LINE_BREAK_BYTES = re.compile(rb"\r\n|\r|\n")
-# Control characters never appear in a text export; they mean binary data.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_BASE64_ONLY = re.compile(r"[A-Za-z0-9+/=]+")
 
 # Unescaped by ``_text``; ``\:`` is not in the RFC but Apple writes it in URLs.
 _ESCAPABLE = '\\;,:Nn"'
@@ -48,81 +45,8 @@ _BDAY = re.compile(r"(?:(\d{4})-?|--)(\d{2})-?(\d{2})")
 
 
 # =============================================================================
-# Text and logical lines (shared with loaders/ical.py)
+# Property lines
 # =============================================================================
-
-class LogicalLine(NamedTuple):
-    number: int  # the 1-based physical line it starts on
-    text: str
-
-
-def read_text(path: Path) -> str:
-    """The file as text; non-UTF-8 or binary data is a ``LoadError`` at its line."""
-    data = path.read_bytes()
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        line = len(_LINE_BREAK_BYTES.findall(data, 0, e.start)) + 1
-        raise LoadError(str(path), line, f"not UTF-8 text (byte 0x{data[e.start]:02x}): binary, or another encoding") from None
-    control = _CONTROL.search(text)
-    if control:
-        line = len(_LINE_BREAK.findall(text, 0, control.start())) + 1
-        raise LoadError(str(path), line, f"binary data (control character 0x{ord(control.group()):02x})")
-    return text
-
-
-@dataclass
-class _Unfolding:
-    """A logical line being assembled from physical lines."""
-
-    number: int
-    parts: list[str]
-    quoted_printable: bool
-    base64: bool
-
-    @classmethod
-    def start(cls, number: int, text: str) -> _Unfolding:
-        head = text.split(":", 1)[0].upper()
-        return cls(number, [text], "QUOTED-PRINTABLE" in head,
-                   "BASE64" in head or "ENCODING=B" in head)
-
-    def takes(self, raw: str) -> bool:
-        """Whether physical line ``raw`` continues this logical line (and append it if so)."""
-        if self.quoted_printable and self.parts[-1].endswith("="):
-            # A quoted-printable soft break: "=" at the end joins the next line as is.
-            self.parts[-1] = self.parts[-1][:-1]
-            self.parts.append(raw)
-        elif raw[:1] in (" ", "\t"):
-            self.parts.append(raw[1:])
-        elif self.base64 and _BASE64_ONLY.fullmatch(raw):
-            # vCard 2.1 lets base64 run on unindented lines until a blank line.
-            self.parts.append(raw)
-        else:
-            return False
-        return True
-
-    def done(self) -> LogicalLine:
-        return LogicalLine(self.number, "".join(self.parts))
-
-
-def logical_lines(text: str) -> list[LogicalLine]:
-    """Unfold ``text`` into logical lines, each with the physical line it starts on.
-
-    Folding follows RFC 6350/5545 (drop the line break and one space or tab).
-    Blank lines are dropped; they also end a vCard 2.1 base64 block.
-    """
-    lines: list[LogicalLine] = []
-    current: _Unfolding | None = None
-    for number, raw in enumerate(_LINE_BREAK.split(text), 1):
-        if current and current.takes(raw):
-            continue
-        if current:
-            lines.append(current.done())
-        current = _Unfolding.start(number, raw) if raw.strip() else None
-    if current:
-        lines.append(current.done())
-    return lines
-
 
 def _property_name(text: str) -> str:
     """``item1.TEL;TYPE=CELL:…`` -> ``TEL``."""
@@ -191,24 +115,17 @@ def _property(path: Path, number: int, text: str) -> ContentLine:
 # =============================================================================
 
 def parse(path: Path, options: ParseOptions) -> ParsedFile:
-    cards = _cards(path, logical_lines(read_text(path)))
+    cards = _cards(path, logical_lines(read_text(path, utf8_only=True)))
     parsed = ParsedFile(path=str(path), format="vcard")
-    seen_ids: dict[str, int] = {}
+    # Two cards with one id (a repeated UID, two "Sam"s with no email) stay two contacts;
+    # vCard ids have always been numbered "#2", "#3" …, and ids must not change.
+    card_ids = UniqueIds(separator="#")
     for card in cards:
         contact = _contact(card, options, parsed.skipped)
         if contact:
-            contact.source_id = _unique(contact.source_id, seen_ids)
+            contact.source_id = card_ids(contact.source_id)
             parsed.contacts.append(contact)
     return parsed
-
-
-def _unique(source_id: str, seen: dict[str, int]) -> str:
-    """Two cards with one id (a repeated UID, two "Sam"s with no email) stay two contacts.
-
-    The suffix depends only on file order, so re-importing the file gives the same ids.
-    """
-    seen[source_id] = seen.get(source_id, 0) + 1
-    return source_id if seen[source_id] == 1 else f"{source_id}#{seen[source_id]}"
 
 
 def _contact(card: _Card, options: ParseOptions, skipped: list[tuple[int, str]]) -> Contact | None:
@@ -241,7 +158,7 @@ def _contact(card: _Card, options: ParseOptions, skipped: list[tuple[int, str]])
         notes=_notes(card),
         children=_children(card, skipped),
         tags=_tags(card),
-        urls=_dedupe(_text(p) for p in card.all("URL")),
+        urls=unique(_text(p) for p in card.all("URL")),
     )
 
 
@@ -252,8 +169,7 @@ def _is_group(card: _Card) -> bool:
 
 def _hashed_id(name: str, keys: list[str]) -> str:
     """A card without UID is known by its name and first email or phone."""
-    basis = f"{name}\x1f{keys[0] if keys else ''}"
-    return "sha1:" + hashlib.sha1(basis.encode()).hexdigest()[:16]
+    return "sha1:" + digest(name, keys[0] if keys else "")
 
 
 # --- values ------------------------------------------------------------------
@@ -274,11 +190,7 @@ def _first_text(card: _Card, name: str) -> str | None:
 
 
 def _list_values(card: _Card, name: str) -> list[str]:
-    return _dedupe(v for p in card.all(name) for v in _components(p, ","))
-
-
-def _dedupe(values) -> list[str]:
-    return list(dict.fromkeys(v for v in values if v))
+    return unique(v for p in card.all(name) for v in _components(p, ","))
 
 
 def _labels(card: _Card, prop: ContentLine) -> set[str]:
@@ -305,11 +217,11 @@ def _emails(card: _Card, skipped: list[tuple[int, str]]) -> list[str]:
     emails = []
     for prop in card.all("EMAIL"):
         value = normalize_email(_text(prop)).removeprefix("mailto:")
-        if "@" in value:
+        if is_email(value):
             emails.append(value)
         elif value:
             skipped.append((prop.lineNumber, f"EMAIL {value!r} is not an email address"))
-    return _dedupe(emails)
+    return unique(emails)
 
 
 def _phones(card: _Card, region: str | None, skipped: list[tuple[int, str]]) -> list[str]:
@@ -320,7 +232,7 @@ def _phones(card: _Card, region: str | None, skipped: list[tuple[int, str]]) -> 
             phones.append(normalize_phone(value, region))
         except ValueError as e:
             skipped.append((prop.lineNumber, f"TEL: {e}"))
-    return _dedupe(phones)
+    return unique(phones)
 
 
 def _birthday(card: _Card, skipped: list[tuple[int, str]]) -> Birthday | None:
@@ -375,9 +287,9 @@ def _children(card: _Card, skipped: list[tuple[int, str]]) -> list[str]:
             skipped.append((prop.lineNumber, f"RELATED child {value!r} is a reference, not a name"))
         else:
             children.append(value)
-    return _dedupe(children)
+    return unique(children)
 
 
 def _tags(card: _Card) -> list[str]:
-    return [t for t in _dedupe(v.lower() for v in _list_values(card, "CATEGORIES"))
+    return [t for t in unique(v.lower() for v in _list_values(card, "CATEGORIES"))
             if t not in _DROPPED_CATEGORIES]

@@ -45,7 +45,7 @@ MIN_PEAK = 30.0  # a tie that never got stronger than this is not one to mourn
 KNOWS_ONLY_STRENGTH = 0.3  # contacts said to know each other, with no history Kith can see
 
 
-def strength_graph(P: Projection, as_of: date) -> "nx.Graph":
+def strength_graph(P: Projection, as_of: date) -> nx.Graph:
     """Everyone with every tie weighted 0–1: interaction strength where there is history, else KNOWS."""
     G = nx.Graph()
     G.add_nodes_from(P.people.index)

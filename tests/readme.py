@@ -12,7 +12,8 @@ What a run cannot reproduce is normalised on both sides before comparing: random
 (``p-f853bea0b1c8`` → ``p-…``), ports, process ids and the home's path. A line that is
 only ``…`` in the README stands for any number of lines.
 
-``python -m tests.readme`` prints what each command gives now, to paste into the README.
+``python -m tests.readme`` prints what each command gives now; ``--write`` puts it into
+README.md in place of what was there (except outputs elided with "…": shown, left alone).
 """
 
 from __future__ import annotations
@@ -48,6 +49,8 @@ class Example:
     line: int          # where the command stands in README.md
     command: str       # as typed, without the "$ "
     expected: list[str]
+    last: int = 0      # the README line the command ends on (it may be continued with "\\")
+    end: int = 0       # the README line after its last expected line
 
 
 def examples(text: str | None = None) -> list[Example]:
@@ -74,10 +77,11 @@ def examples(text: str | None = None) -> list[Example]:
                 while command.endswith("\\"):  # a command continued on the next line
                     i += 1
                     command = command[:-1].rstrip() + " " + lines[i].strip()
-                current = Example(home, first + start, command, [])
+                current = Example(home, first + start, command, [], first + i, first + i + 1)
                 found.append(current)
             elif current is not None:
                 current.expected.append(line)
+                current.end = first + i + 1
             i += 1
     return found
 
@@ -117,6 +121,9 @@ def matches(expected: list[str], actual: list[str]) -> bool:
 if __name__ == "__main__":
     import tempfile
 
+    write = "--write" in sys.argv[1:]
+    text = README.read_text(encoding="utf-8").split("\n")
+    rewrites: list[tuple[Example, list[str]]] = []
     with tempfile.TemporaryDirectory() as tmp:
         homes: dict[str, Path] = {}
         for ex in examples():
@@ -126,6 +133,13 @@ if __name__ == "__main__":
             print(f"{flag} README.md:{ex.line} [{ex.home}] $ {ex.command}")
             if flag == "DIFF":
                 print("\n".join(actual))
+                if not any(line.strip() == "…" for line in ex.expected):
+                    rewrites.append((ex, actual))
+        if write:
+            for ex, actual in reversed(rewrites):  # bottom up: earlier line numbers stay right
+                text[ex.last:ex.end - 1] = actual
+            README.write_text("\n".join(text), encoding="utf-8")
+            print(f"wrote {len(rewrites)} outputs into {README}")
         for home in homes.values():
             subprocess.run([str(KITH), "db", "stop"], env={**os.environ, "KITH_HOME": str(home)},
                            capture_output=True)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import tomllib
-from datetime import date
 from pathlib import Path
 
 import networkx as nx
@@ -19,12 +18,12 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import charts, compose, layout
-from kith import clock
 from graph import projection
+from graph.examples import examples
 from graph.server import EmbeddedServer
 from graph.store import Store
+from kith import clock
 from tests.conftest import run_kith
-from graph.examples import examples
 from tests.test_queries import schema_examples
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from graph.model import Person
-from loaders.importer import import_file
+from loaders.importer import import_file, import_files
 from loaders.records import LoadError
 from tests.conftest import run_kith
 
@@ -125,6 +125,22 @@ def test_a_failure_after_parsing_writes_nothing(store, tmp_path):
     with pytest.raises(LoadError):
         import_file(store, path)
     assert store.counts() == before
+
+
+def test_import_files_goes_on_after_a_refused_file(store, tmp_path):
+    """The refused file resolved Bo before failing; the next file must not take him as known."""
+    refused = tmp_path / "history.json"
+    refused.write_text(json.dumps({
+        "people": [{"name": "Bo Lindqvist", "email": "bo@lindqvist.se"}],
+        "interactions": [{"at": "2025-01-02", "with": "bo@lindqvist.se", "channel": "call"}],  # with you: no owner yet
+    }))
+    good = linkedin(tmp_path, [ANA_LI, BO_LI])
+    outcomes = list(import_files(store, [refused, good]))
+    assert [o.path for o in outcomes] == [refused, good]
+    assert isinstance(outcomes[0].error, LoadError) and outcomes[0].result is None
+    assert f"{refused}:1: this file refers to you" in str(outcomes[0].error)
+    assert outcomes[1].error is None and outcomes[1].result.summary()["created"] == 2
+    assert store.counts()["people"] == 2
 
 
 def test_dry_run_writes_nothing_and_says_what_would_happen(store, tmp_path):

@@ -11,14 +11,13 @@ import csv
 import io
 import json
 import random
-import time
 from datetime import date, datetime, timezone
 from pathlib import Path
 
 import pytest
 
 from graph.model import Birthday
-from loaders import edgelist, google, kithfile, linkedin
+from loaders import edgelist, google, kithfile, linkedin, outlook
 from loaders.detect import detect
 from loaders.parse import PARSERS, parse_file
 from loaders.records import FORMATS, ME, LoadError, ParseOptions
@@ -244,7 +243,7 @@ def test_binary_files_are_refused(tmp_path):
     assert "binary" in str(load_error(detect, png))
     late_nul = write(tmp_path, "late.csv", "")
     late_nul.write_bytes(b"First Name,Last Name,Labels\nAna,Souza,\nBen\x00,Okafor,\n")
-    error = load_error(google.parse_google, late_nul, GB)
+    error = load_error(google.parse, late_nul, GB)
     assert error.line == 3 and f"{late_nul}:3:" in str(error)
     control = write(tmp_path, "control.csv", "record,name\nperson,Ana\x1b[0m\n")
     assert "binary" in str(load_error(kithfile.parse_csv, control, GB))
@@ -253,7 +252,7 @@ def test_binary_files_are_refused(tmp_path):
 def test_mixed_encodings_are_refused_rather_than_garbled(tmp_path):
     path = write(tmp_path, "mixed.csv", "")
     path.write_bytes("First Name,Last Name,Labels\nJosé,Álvarez,\n".encode() + b"Fran\xe7ois,Dupont,\n")
-    error = load_error(google.parse_google, path, GB)
+    error = load_error(google.parse, path, GB)
     assert error.line == 3 and "UTF-8" in str(error)
 
 
@@ -366,7 +365,7 @@ def test_messages_skip_drafts_and_rows_without_sender(tmp_path):
 # =============================================================================
 
 def test_google_current_layout_field_mapping(google_csv):
-    parsed = google.parse_google(google_csv, GB)
+    parsed = google.parse(google_csv, GB)
     ana, ben, chloe = parsed.contacts
     assert (ana.source, ana.name, ana.given_name, ana.family_name, ana.nickname) == (
         "google", "Ana Souza", "Ana", "Souza", "Nana")
@@ -388,7 +387,7 @@ def test_google_current_layout_field_mapping(google_csv):
 
 
 def test_google_older_layout(google_old_csv):
-    (dana,) = google.parse_google(google_old_csv, GB).contacts
+    (dana,) = google.parse(google_old_csv, GB).contacts
     assert (dana.name, dana.given_name, dana.family_name) == ("Dana Whitfield", "Dana", "Whitfield")
     assert dana.emails == ["dana@whitfield.example"] and dana.phones == ["+447700900777"]
     assert (dana.company, dana.title, dana.birthday) == ("Whitfield Consulting", "Founder", Birthday(12, 1, 1982))
@@ -396,29 +395,29 @@ def test_google_older_layout(google_old_csv):
 
 
 def test_google_ids_are_stable_and_survive_reordering(tmp_path):
-    forward = google.parse_google(write(tmp_path, "a.csv", csv_text(GOOGLE_HEADER, GOOGLE_ROWS)), GB)
-    again = google.parse_google(write(tmp_path, "b.csv", csv_text(GOOGLE_HEADER, GOOGLE_ROWS)), GB)
+    forward = google.parse(write(tmp_path, "a.csv", csv_text(GOOGLE_HEADER, GOOGLE_ROWS)), GB)
+    again = google.parse(write(tmp_path, "b.csv", csv_text(GOOGLE_HEADER, GOOGLE_ROWS)), GB)
     shuffled = GOOGLE_ROWS[:]
     random.Random(4).shuffle(shuffled)
-    moved = google.parse_google(write(tmp_path, "c.csv", csv_text(GOOGLE_HEADER, shuffled)), GB)
+    moved = google.parse(write(tmp_path, "c.csv", csv_text(GOOGLE_HEADER, shuffled)), GB)
     assert forward.contacts == again.contacts
     assert {c.source_id: c.name for c in forward.contacts} == {c.source_id: c.name for c in moved.contacts}
 
 
 def test_google_duplicate_keys_are_numbered(tmp_path):
     twice = [GOOGLE_ROWS[1], {**GOOGLE_ROWS[1], "Notes": "second card"}]
-    contacts = google.parse_google(write(tmp_path, "g.csv", csv_text(GOOGLE_HEADER, twice)), GB).contacts
+    contacts = google.parse(write(tmp_path, "g.csv", csv_text(GOOGLE_HEADER, twice)), GB).contacts
     assert [c.source_id for c in contacts] == ["email:ben@okafor.example", "email:ben@okafor.example~2"]
 
 
 def test_google_wrong_cell_count_is_an_error_on_its_line(tmp_path):
     text = csv_text(GOOGLE_HEADER, GOOGLE_ROWS).replace("Ben,,Okafor", "Ben,,,Okafor")
-    error = load_error(google.parse_google, write(tmp_path, "g.csv", text), GB)
+    error = load_error(google.parse, write(tmp_path, "g.csv", text), GB)
     assert error.line == 7 and f"{len(GOOGLE_HEADER) + 1} cells" in str(error)
 
 
 def test_outlook_windows_1252_export(outlook_csv):
-    parsed = google.parse_outlook(outlook_csv, GB)
+    parsed = outlook.parse(outlook_csv, GB)
     francois, grace = parsed.contacts
     assert (francois.source, francois.name, francois.company) == ("outlook", "François Dûpont", "Société Générale")
     assert (francois.title, francois.location, francois.notes) == ("Analyste", "Zürich", "Café au lait, no sugar")
@@ -433,7 +432,7 @@ def test_outlook_windows_1252_export(outlook_csv):
 
 def test_outlook_day_first_birthdays_are_recognised(tmp_path):
     rows = [{"First Name": "Ana", "Birthday": "17/5/1990"}, {"First Name": "Ben", "Birthday": "3/4/1985"}]
-    ana, ben = google.parse_outlook(write(tmp_path, "o.csv", csv_text(OUTLOOK_HEADER, rows), "cp1252"), GB).contacts
+    ana, ben = outlook.parse(write(tmp_path, "o.csv", csv_text(OUTLOOK_HEADER, rows), "cp1252"), GB).contacts
     assert ana.birthday == Birthday(5, 17, 1990) and ben.birthday == Birthday(4, 3, 1985)
 
 
@@ -506,12 +505,12 @@ def test_kith_csv_ids_are_stable_and_survive_reordering(tmp_path):
 
 
 @pytest.mark.parametrize("row, message", [
-    ("interaction,,2024-01-09,,,,Ana,pigeon,,,,,,,,,,,,,,", "channel 'pigeon' is not one of in-person"),
-    ("interaction,,2024-01-09,,,,Ana,call,gossip,,,,,,,,,,,,,", "kind 'gossip' is not one of"),
-    ("interaction,,2024-01-09,,,,Ana,call,,,sideways,,,,,,,,,,,", "direction 'sideways' is not one of out, in"),
-    ("favor,,2024-01-09,,,,Ana,,advice,,lent,,,,,,,,,,,", "direction 'lent' is not one of given"),
-    ("favor,,2024-01-09,,,,Ana,,advice,,given,maybe,,,,,,,,,,", "status 'maybe' is not one of pending"),
-    ("introduction,,2024-01-09,,,,,,,,,done,,,Ana,Ben,,,,,,", "status 'done' is not one of suggested"),
+    ("interaction,,2024-01-09,,,,Ana,pigeon,,,,,,,,,,,,,,", "interaction channel 'pigeon' is not one of: in-person"),
+    ("interaction,,2024-01-09,,,,Ana,call,gossip,,,,,,,,,,,,,", "interaction kind 'gossip' is not one of: catch-up"),
+    ("interaction,,2024-01-09,,,,Ana,call,,,sideways,,,,,,,,,,,", "interaction direction 'sideways' is not one of: out, in"),
+    ("favor,,2024-01-09,,,,Ana,,advice,,lent,,,,,,,,,,,", "favor direction 'lent' is not one of: given"),
+    ("favor,,2024-01-09,,,,Ana,,advice,,given,maybe,,,,,,,,,,", "favor status 'maybe' is not one of: pending"),
+    ("introduction,,2024-01-09,,,,,,,,,done,,,Ana,Ben,,,,,,", "introduction status 'done' is not one of: suggested"),
     ("meeting,,2024-01-09,,,,Ana,call,,,,,,,,,,,,,,", "record 'meeting' is not one of person"),
     ("interaction,,last tuesday,,,,Ana,call,,,,,,,,,,,,,,", "at 'last tuesday' is not a date"),
     ("interaction,,2024-01-09,,,,,call,,,,,,,,,,,,,,", "'with' is required in interaction records"),
@@ -571,8 +570,8 @@ def test_kith_json_matches_the_csv_form(tmp_path):
 
 
 @pytest.mark.parametrize("change, line, message", [
-    (lambda d: d["favors"][1].update(direction="lent"), 2, "favors[2]: direction 'lent' is not one of"),
-    (lambda d: d["interactions"][0].update(channel="pigeon"), 1, "interactions[1]: channel 'pigeon'"),
+    (lambda d: d["favors"][1].update(direction="lent"), 2, "favors[2]: favor direction 'lent' is not one of"),
+    (lambda d: d["interactions"][0].update(channel="pigeon"), 1, "interactions[1]: interaction channel 'pigeon'"),
     (lambda d: d["people"][0].update(birthday=19870914), 1, "people[1]: 'birthday' must be a string"),
     (lambda d: d["knows"].append("Ana knows Ben"), 2, "knows[2]: expected an object"),
     (lambda d: d.update(contacts=[]), None, "unknown key 'contacts'"),
@@ -630,13 +629,11 @@ def test_detection_of_a_long_single_line_json_with_accents(tmp_path):
     assert len(parse_file(path, GB).contacts) == 600
 
 
-def test_college_msg_parses_fast():
+def test_college_msg_parses_whole():
+    """Every message and every node of the real data set (benchmarks/bench_loaders.py times it)."""
     if not COLLEGE_MSG.exists():
         pytest.skip("CollegeMsg.txt data set not present")
     assert detect(COLLEGE_MSG) == "edgelist"
-    started = time.perf_counter()
     parsed = edgelist.parse(COLLEGE_MSG, GB)
-    elapsed = time.perf_counter() - started
     assert len(parsed.activities) == 59_835 and len(parsed.contacts) == 1_899
     assert len({a.source_id for a in parsed.activities}) == 59_835
-    assert elapsed < 1.0, f"took {elapsed:.2f} s"

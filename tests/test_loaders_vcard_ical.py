@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import base64
 import textwrap
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -185,14 +185,14 @@ def test_photos_are_ignored(tmp_path):
     assert not any("/9j/" in str(value) for c in parsed.contacts for value in vars(c).values())
 
 
-def test_large_photos_parse_quickly(tmp_path):
+def test_large_photos_are_skipped_whole(tmp_path):
+    """Ten 400 KB photos: the cards are kept, the photos never decoded (benchmarks/bench_loaders.py times it)."""
     cards = "".join(
         f"BEGIN:VCARD\nVERSION:3.0\nFN:Person {i}\nPHOTO;ENCODING=b;TYPE=JPEG:{folded_photo(400_000, ' ')}\nEND:VCARD\n"
         for i in range(10))
-    started = datetime.now()
     parsed = vcard.parse(write(tmp_path, "photos.vcf", cards), GB)
-    assert len(parsed.contacts) == 10
-    assert datetime.now() - started < timedelta(seconds=10)
+    assert [c.name for c in parsed.contacts] == [f"Person {i}" for i in range(10)]
+    assert parsed.skipped == []
 
 
 def test_android_21_quoted_printable_with_soft_breaks(tmp_path):
@@ -546,9 +546,9 @@ def test_until_before_every_event_gives_nothing(tmp_path):
     assert (parsed.activities, parsed.contacts, parsed.skipped) == ([], [], [])
 
 
-def test_until_defaults_to_now(tmp_path):
-    soon = datetime.now(UTC) + timedelta(days=3)
-    past = datetime.now(UTC) - timedelta(days=3)
+def test_until_defaults_to_now(tmp_path, monkeypatch):
+    monkeypatch.setenv("KITH_TODAY", "2031-07-15T12:00:00+00:00")  # "now" comes from kith.clock
+    soon, past = datetime(2031, 7, 18, tzinfo=UTC), datetime(2031, 7, 12, tzinfo=UTC)
     events = "".join(f"""
         BEGIN:VEVENT
         UID:{name}

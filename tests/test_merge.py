@@ -14,7 +14,15 @@ import pytz
 from graph import merge as M
 from graph import queries as Q
 from graph.model import (
-    Attendance, Employment, Favor, Interaction, Introduction, Knows, Network, Person, Study,
+    Attendance,
+    Employment,
+    Favor,
+    Interaction,
+    Introduction,
+    Knows,
+    Network,
+    Person,
+    Study,
 )
 from graph.store import StoreError, UndoneMerge
 from loaders.importer import import_file

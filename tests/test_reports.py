@@ -9,9 +9,9 @@ from datetime import timedelta
 
 import pytest
 
-from kith import clock
-from graph import projection
 from demo import INTENDED_INTRODUCTIONS, PUSHES_LUCK_ID
+from graph import projection
+from kith import clock
 from reports import build, registry, render
 from tests.conftest import run_kith
 

@@ -8,8 +8,21 @@ from datetime import date, datetime, timezone
 import pytest
 
 from graph.model import (
-    CHANNELS, FAVOR_DIRECTIONS, FAVOR_STATUSES, INTERACTION_KINDS, INTRODUCTION_STATUSES, Attendance, Birthday,
-    Employment, Favor, Interaction, Introduction, Knows, Network, Person, Study,
+    CHANNELS,
+    FAVOR_DIRECTIONS,
+    FAVOR_STATUSES,
+    INTERACTION_KINDS,
+    INTRODUCTION_STATUSES,
+    Attendance,
+    Birthday,
+    Employment,
+    Favor,
+    Interaction,
+    Introduction,
+    Knows,
+    Network,
+    Person,
+    Study,
 )
 from graph.store import Forgotten, Loaded, StoreError
 from kith import clock, usecases

@@ -1,5 +1,6 @@
 """Import: upload contact exports and history, preview what would change, then import."""
 
+import contextlib
 import hashlib
 import tempfile
 from pathlib import Path
@@ -8,9 +9,8 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data, ui
-from loaders.importer import import_file
-from loaders.records import LoadError
-from loaders.resolve import PeopleIndex
+from kith.errors import KithError
+from loaders.importer import import_file, import_files
 
 st.title("Import")
 st.caption("LinkedIn (Connections.csv, messages.csv), Google or Outlook contacts (CSV), vCard (.vcf), calendars "
@@ -48,7 +48,7 @@ def preview(path: str, digest: str, graph: str, version: tuple) -> dict:
     """
     try:
         result = import_file(store, Path(path), dry_run=True)
-    except (LoadError, ValueError) as e:
+    except KithError as e:
         return {"error": str(e)}
     plan = result.plan
     return {"format": plan.format, "summary": result.summary(),
@@ -79,22 +79,29 @@ if rows:
     if st.button(f"Import {len(ok)} file{'s' * (len(ok) != 1)}", type="primary", icon=":material/upload:",
                  key="import_go"):
         bar = st.progress(0.0, text="Importing…")
-        index = PeopleIndex(*store.people_index_rows())
+        name_of = {path: name for name, path in ok}
+        position = {path: i for i, (_, path) in enumerate(ok)}
+
+        @contextlib.contextmanager
+        def progress(path: Path):
+            """One bar for all the files: file ``i`` fills the ``i``-th share of it as its rows are written."""
+            done = 0
+
+            def advance(n: int, total: int) -> None:
+                nonlocal done
+                done += n
+                share = (position[path] + done / max(total, 1)) / len(ok)
+                bar.progress(min(1.0, share), text=f"Importing {name_of[path]}…")
+
+            yield advance
+
         written = []
-        for i, (name, path) in enumerate(ok):
-            rows_done = [0]
-
-            def advance(n: int, total: int, i=i, name=name, rows_done=rows_done) -> None:
-                rows_done[0] += n
-                bar.progress(min(1.0, (i + rows_done[0] / max(total, 1)) / len(ok)), text=f"Importing {name}…")
-
-            try:
-                result = import_file(store, path, progress=advance, index=index)
-            except (LoadError, ValueError) as e:
-                st.error(f"**{name}** was not imported (nothing from it was written): {e}")
-                index = PeopleIndex(*store.people_index_rows())
+        for outcome in import_files(store, [path for _, path in ok], progress=progress):
+            name = name_of[outcome.path]
+            if outcome.error is not None:
+                st.error(f"**{name}** was not imported (nothing from it was written): {outcome.error}")
                 continue
-            written.append(f"{name}: " + ", ".join(f"{v} {k}" for k, v in result.summary().items() if v))
+            written.append(f"{name}: " + ", ".join(f"{v} {k}" for k, v in outcome.result.summary().items() if v))
         bar.progress(1.0, text="Done")
         data.refresh()
         if written:
