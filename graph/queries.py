@@ -47,38 +47,23 @@ MERGE (p:Person {id: row.id})
 SET p += row.props
 """
 
+
+def _attach(label: str, rel: str) -> str:
+    """Attach named things (tags, skills, interests) to people: one shared node per name."""
+    return f"""
+UNWIND $rows AS row
+MATCH (p:Person {{id: row.person}})
+MERGE (x:{label} {{id: row.id}})
+  ON CREATE SET x.name = row.name
+MERGE (p)-[:{rel}]->(x)
+"""
+
+
 # One statement per kind of named thing: labels cannot be parameters.
-TAG_PEOPLE = """
-UNWIND $rows AS row
-MATCH (p:Person {id: row.person})
-MERGE (t:Tag {id: row.id})
-  ON CREATE SET t.name = row.name
-MERGE (p)-[:TAGGED]->(t)
-"""
-
-ADD_SKILLS = """
-UNWIND $rows AS row
-MATCH (p:Person {id: row.person})
-MERGE (s:Skill {id: row.id})
-  ON CREATE SET s.name = row.name
-MERGE (p)-[:HAS_SKILL]->(s)
-"""
-
-ADD_NEEDS = """
-UNWIND $rows AS row
-MATCH (p:Person {id: row.person})
-MERGE (s:Skill {id: row.id})
-  ON CREATE SET s.name = row.name
-MERGE (p)-[:NEEDS]->(s)
-"""
-
-ADD_INTERESTS = """
-UNWIND $rows AS row
-MATCH (p:Person {id: row.person})
-MERGE (i:Interest {id: row.id})
-  ON CREATE SET i.name = row.name
-MERGE (p)-[:INTERESTED_IN]->(i)
-"""
+TAG_PEOPLE = _attach("Tag", "TAGGED")
+ADD_SKILLS = _attach("Skill", "HAS_SKILL")
+ADD_NEEDS = _attach("Skill", "NEEDS")
+ADD_INTERESTS = _attach("Interest", "INTERESTED_IN")
 
 # An undirected MERGE finds the tie whichever way it was first stored.
 LINK_KNOWS = """
