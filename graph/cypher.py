@@ -22,6 +22,7 @@ import neo4j
 from neo4j.exceptions import Neo4jError
 from neo4j.graph import Node, Path, Relationship
 
+from kith import clock
 from kith.errors import CypherError
 
 WRITE_CLAUSES = ("CREATE", "MERGE", "SET", "DELETE", "DETACH", "REMOVE", "DROP", "FOREACH", "LOAD", "ALTER",
@@ -47,6 +48,17 @@ def write_clauses(query: str) -> list[str]:
     return [w.upper() for w in _WORD.findall(code) if w.upper() in WRITE_CLAUSES]
 
 
+def clock_params() -> dict[str, Any]:
+    """``$now`` and ``$today`` for every user query: Kith's clock (KITH_TODAY), not the server's.
+
+    A query written with ``datetime()`` answers as of the database server's wall clock; one
+    written with ``datetime($now)`` answers as of the day Kith works on, like every report.
+    They travel as ISO text: ArcadeDB cannot do arithmetic on a temporal parameter, but can on
+    ``datetime($now)``.
+    """
+    return {"now": clock.now().isoformat(), "today": clock.today().isoformat()}
+
+
 def run(store, query: str, params: dict[str, Any] | None = None, *, write: bool = False,
         limit: int = 1000, timeout: float = 30.0) -> QueryResult:
     """Run a user query. Read-only unless ``write``; at most ``limit`` rows; server timeout in seconds."""
@@ -61,7 +73,7 @@ def run(store, query: str, params: dict[str, Any] | None = None, *, write: bool 
         with store.session(default_access_mode=mode) as session:
             tx = session.begin_transaction(timeout=timeout)
             try:
-                result = tx.run(query, params or {})
+                result = tx.run(query, {**clock_params(), **(params or {})})
                 columns = list(result.keys())
                 rows = [list(r.values()) for r in result.fetch(limit + 1)]
                 summary = result.consume()
