@@ -11,7 +11,7 @@ Without it, Kith uses the machine's clock.
 from __future__ import annotations
 
 import os
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, timezone
 
 from kith.errors import ClockError
 
@@ -57,7 +57,3 @@ def now() -> datetime:
         return pinned.astimezone(timezone.utc)
     return datetime.combine(pinned, datetime.now(timezone.utc).time(), tzinfo=timezone.utc)
 
-
-def end_of(day: date) -> datetime:
-    """The first instant after ``day`` (UTC): a report as of a day counts everything before it."""
-    return datetime.combine(day + timedelta(days=1), time.min, tzinfo=timezone.utc)
