@@ -13,6 +13,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import networkx as nx
 import pandas as pd
 
@@ -30,6 +32,34 @@ def circles(G: nx.Graph, *, seed: int = 42, resolution: float = 1.0, weight: str
     found = nx.community.louvain_communities(G, weight=weight, resolution=resolution, seed=seed)
     ordered = sorted(found, key=lambda c: (-len(c), min(map(str, c))))
     return {node: i for i, members in enumerate(ordered) for node in members}
+
+
+def name_circles(member: dict, people: pd.DataFrame) -> dict[int, str]:
+    """Name each circle after what its people share most: a how-met tag and a company.
+
+    'Circle 3' means nothing to a person; 'ex-colleague · Bluepeak Health (41)' does. The
+    company is named only when at least a quarter of the circle (and two people) work there.
+    ``people``: index person id, columns ``tags`` (lists) and ``company``. The circles report
+    and the dashboard's Network page both name circles with this.
+
+    >>> people = pd.DataFrame({"tags": [["school"], ["school", "climbing"], ["family"]],
+    ...                        "company": ["Acme", "Acme", None]}, index=["a", "b", "c"])
+    >>> name_circles({"a": 0, "b": 0, "c": 1}, people)
+    {0: 'school · Acme (2)', 1: 'family (1)'}
+    """
+    by_circle: dict[int, list] = {}
+    for person, c in member.items():
+        by_circle.setdefault(c, []).append(person)
+    names = {}
+    for c, members in by_circle.items():
+        rows = people.reindex(members)
+        tags = Counter(t for ts in rows["tags"] if isinstance(ts, list) for t in ts)
+        companies = Counter(x for x in rows["company"] if isinstance(x, str) and x)
+        bits = [tags.most_common(1)[0][0]] if tags else []
+        if companies and companies.most_common(1)[0][1] >= max(2, len(members) // 4):
+            bits.append(companies.most_common(1)[0][0])
+        names[c] = f"{' · '.join(bits) or 'mixed'} ({len(members)})"
+    return names
 
 
 def brokers(G: nx.Graph, *, k: int | None = None, seed: int = 42) -> pd.DataFrame:

@@ -48,8 +48,22 @@ the tie's window by a constant hazard, ``risk = q ** (W / w)``. With too little 
 (fewer than ``MIN_EACH`` silent and ``MIN_EACH`` renewed ties at every window) the fixed
 formula is used. ``decay_risk(...).attrs["model"]`` says which.
 
-States: ``dormant`` (risk ≥ 0.9 and silent for 3 usual gaps and the horizon), ``at risk``
-(risk ≥ 0.6), ``cooling`` (risk ≥ 0.3 or silent for 1.5 usual gaps), else ``active``.
+**States** are statements about that probability, so each label is a fair thing to say of the
+tie (thresholds in :data:`STATE_RISK`, stated as probabilities, not tuned to any one network):
+
+- ``active``: contact within the window is more likely than not (risk < 0.5);
+- ``cooling``: silence is more likely than not (0.5 ≤ risk < 0.75);
+- ``at risk``: silence is at least three times as likely as contact (risk ≥ 0.75);
+- ``dormant``: risk ≥ 0.9 and already silent for 3 usual gaps and the horizon: it has most
+  likely stopped.
+
+This holds only as far as ``risk`` is calibrated. ``benchmarks/bench_decay.py`` checks it
+(predicted risk against the share of ties that did go silent within their window, in bins): on
+the demo network's own history (monthly cuts over 15 months, 3,435 tie-cuts) the fitted risk is
+close to calibrated (expected calibration error 0.067; observed silence 0.33 for the ties it
+called active, 0.54 cooling, 0.75 at risk, 0.90 dormant), while on CollegeMsg, a community
+cooling down fast, it under-states silence (the calibration window is always the last weeks
+before the cut).
 
 >>> import pandas as pd
 >>> now = pd.Timestamp("2024-06-01", tz="UTC")
@@ -85,7 +99,7 @@ from analytics.logistic import fit_ridge_logistic, sigmoid
 from analytics.strength import DAY_NS, _peak, _table, as_utc, normalize
 from analytics.strength import HALF_LIFE_DAYS as STRENGTH_HALF_LIFE_DAYS
 
-__all__ = ["DecayModel", "decay_features", "fit_decay_model", "decay_risk", "STATES"]
+__all__ = ["DecayModel", "decay_features", "fit_decay_model", "decay_risk", "STATES", "STATE_RISK"]
 
 HORIZON_DAYS = 28.0
 HALF_LIFE_DAYS = 365.0
@@ -99,6 +113,9 @@ CALIBRATION_WINDOWS = (7.0, 14.0, 28.0)
 MIN_EACH = 30
 L2 = 1.0
 STATES = ("active", "cooling", "at risk", "dormant")
+# The least risk (probability of silence within the tie's window) for each state but active.
+STATE_RISK = {"cooling": 0.5, "at risk": 0.75, "dormant": 0.9}
+DORMANT_GAPS = 3.0  # … and dormant only once silent for this many usual gaps (and the horizon)
 
 FEATURES = ("logit_p_alive", "log_rate", "log_days_since", "log_contacts", "log_interactions", "overdue",
             "trend", "balance", "log_common", "log_partner_days_since", "partner_trend", "log_degree")
@@ -349,9 +366,10 @@ def decay_risk(interactions: pd.DataFrame, as_of, *, model="auto", horizon_days:
 
 
 def _states(risk: np.ndarray, days: np.ndarray, gap: np.ndarray, horizon_days: float) -> np.ndarray:
-    dormant = (risk >= 0.9) & (days >= 3 * gap) & (days >= horizon_days)
-    at_risk = risk >= 0.6
-    cooling = (risk >= 0.3) | (days > 1.5 * gap)
+    """The state of each tie from its risk (see the module docstring: :data:`STATE_RISK`)."""
+    dormant = (risk >= STATE_RISK["dormant"]) & (days >= DORMANT_GAPS * gap) & (days >= horizon_days)
+    at_risk = risk >= STATE_RISK["at risk"]
+    cooling = risk >= STATE_RISK["cooling"]
     return np.select([dormant, at_risk, cooling], ["dormant", "at risk", "cooling"], "active").astype(object)
 
 

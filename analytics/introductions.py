@@ -17,7 +17,10 @@ have not already introduced (or been told no), five parts, each in [0, 1]:
 
 The weights start at ``DEFAULT_WEIGHTS`` and learn from your history
 (``learn_weights``): parts that were high in introductions that went well and
-low in ones that were declined or went nowhere gain weight.
+low in ones that went badly gain weight (reports/build.py says which count, and how much).
+
+Every introduction is double opt-in (graph/introductions.py): ``drafts`` writes the three
+messages, to A (asking), to B (asking, saying A agreed) and the joint one to both.
 """
 
 from __future__ import annotations
@@ -32,8 +35,6 @@ import pandas as pd
 
 PARTS = ("complementarity", "common_ground", "structural", "bridging")
 DEFAULT_WEIGHTS = {"complementarity": 3.0, "common_ground": 1.0, "structural": 1.0, "bridging": 1.0}
-GOOD_OUTCOMES = ("made",)
-BAD_STATUSES = ("declined",)
 MIN_REACH = 15.0  # owner strength below this: not someone you can ask a favour of
 MAX_PER_PERSON = 2  # a list of ten intros for the same person is one suggestion, not ten
 
@@ -84,13 +85,19 @@ def parts(pairs: list, contacts: dict[str, Contact], circles: dict, structural: 
 def learn_weights(history: pd.DataFrame, weights: dict[str, float] = DEFAULT_WEIGHTS, *, rate: float = 0.5) -> dict:
     """Shift weight toward the parts that separated good introductions from bad ones.
 
-    ``history``: past introductions with the four parts and ``good`` (True: made and went
-    somewhere; False: declined or no follow-up). w_c ← w_c · exp(rate · (mean_good_c − mean_bad_c)).
+    ``history``: past introductions with the four parts, ``good`` (True: went well; False:
+    went badly) and optionally ``weight`` (how much each row counts, default 1).
+    w_c ← w_c · exp(rate · (mean_good_c − mean_bad_c)), the means weighted.
     """
-    good, bad = history[history["good"]], history[~history["good"]]
-    if good.empty or bad.empty:
+    good = history["good"].astype(bool)
+    w = history["weight"].astype(float) if "weight" in history else pd.Series(1.0, index=history.index)
+    if w[good].sum() == 0 or w[~good].sum() == 0:
         return dict(weights)
-    return {c: weights[c] * math.exp(rate * (good[c].mean() - bad[c].mean())) for c in PARTS}
+
+    def mean(c: str, rows: pd.Series) -> float:
+        return float((history.loc[rows, c].astype(float) * w[rows]).sum() / w[rows].sum())
+
+    return {c: weights[c] * math.exp(rate * (mean(c, good) - mean(c, ~good))) for c in PARTS}
 
 
 def suggest(knows: nx.Graph, contacts: dict[str, Contact], reach: pd.Series, circles: dict,
@@ -169,11 +176,61 @@ def _circles(a: Contact, b: Contact) -> str:
     return f"your {ta} and your {tb}" if ta != tb else f"two different groups of your {ta}s"
 
 
+def _first(c: Contact) -> str:
+    return c.name.split()[0]
+
+
+def _topic(a: Contact, b: Contact) -> str | None:
+    """What the two have to talk about: a skill meeting a need (either way), else a shared interest."""
+    topic = sorted(b.skills & a.needs) or sorted(a.skills & b.needs) or sorted(a.interests & b.interests)
+    return topic[0] if topic else None
+
+
 def draft(a: Contact, b: Contact) -> str:
     """A double opt-in message to ``a``: ask before connecting, so either can say no quietly."""
-    first = a.name.split()[0]
-    topic = sorted(b.skills & a.needs) or sorted(a.skills & b.needs) or sorted(a.interests & b.interests)
-    why = f" I think you two would have a lot to talk about on {topic[0]}." if topic else ""
-    return (f"Hi {first}, I'd like to introduce you to {_who(b)}.{why} "
+    topic = _topic(a, b)
+    why = f" I think you two would have a lot to talk about on {topic}." if topic else ""
+    return (f"Hi {_first(a)}, I'd like to introduce you to {_who(b)}.{why} "
             f"Would you be open to it? If so, I'll send you both a short email; if now isn't a good time, "
             f"no problem at all.")
+
+
+def draft_to_b(a: Contact, b: Contact) -> str:
+    """The second ask, to ``b``: A has already said yes, and B can still say no quietly."""
+    topic = _topic(a, b)
+    why = f" I think you two would have a lot to talk about on {topic}." if topic else ""
+    return (f"Hi {_first(b)}, I'd like to introduce you to {_who(a)}.{why} {_first(a)} would be glad to "
+            f"meet you. Would you be open to it? If so, I'll send you both a short email; if not, "
+            f"no problem at all, {_first(a)} won't mind.")
+
+
+def _line(c: Contact, other: Contact) -> str:
+    """One sentence introducing ``c`` to ``other``: their role, and what they bring to this."""
+    if c.title:
+        role = f"is {_article(c.title)}{c.title}" + (f" at {c.company}" if c.company else "")
+    else:
+        role = f"works at {c.company}" if c.company else ""
+    gives = ", ".join(sorted(c.skills & other.needs))
+    knows = f"knows a lot about {gives}" if gives else ""
+    if role:
+        return f"{c.name} {role}{f' and {knows}' if knows else ''}."
+    return f"{c.name} {knows}." if knows else f"This is {c.name}."
+
+
+def _article(role: str) -> str:
+    return "an " if role[:1].lower() in "aeiou" else "a "
+
+
+def draft_joint(a: Contact, b: Contact) -> str:
+    """The introduction itself, to both, once both agreed: who each is and why they should talk."""
+    topic = _topic(a, b)
+    why = f"I think you two should talk about {topic}. " if topic else "I think you two should meet. "
+    return (f"Subject: {_first(a)} ↔ {_first(b)}\n\n"
+            f"Hi {_first(a)} and {_first(b)}, as promised, meet each other! "
+            f"{_line(a, b)} {_line(b, a)} {why}"
+            f"I'll let you take it from here.")
+
+
+def drafts(a: Contact, b: Contact) -> dict[str, str]:
+    """The three messages of a double opt-in introduction: ``to_a``, ``to_b`` and ``joint``."""
+    return {"to_a": draft(a, b), "to_b": draft_to_b(a, b), "joint": draft_joint(a, b)}

@@ -1,19 +1,22 @@
 """Keep in touch: who is due, and a good reason to reach out to each.
 
-Cadence follows closeness. Contacts are ranked by tie strength and cut into
-layers after Dunbar's nested circles of about 5, 15, 50 and 150 people (Zhou,
-Sornette, Hill & Dunbar 2005, "Discrete hierarchical organization of social
-group sizes", Proc. R. Soc. B), each with a rhythm that keeps such a tie alive:
+Cadence follows closeness, and closeness needs evidence. Dunbar's nested circles of about 5,
+15, 50 and 150 people (Zhou, Sornette, Hill & Dunbar 2005, "Discrete hierarchical organization
+of social group sizes", Proc. R. Soc. B) are defined by how often people are in contact (Hill &
+Dunbar 2003; Sutcliffe, Dunbar, Binder & Arrow 2012: the inner layers are those seen weekly or
+so), so a contact is in a layer only when its own history shows that layer's rhythm
+(:func:`layers`): strength ranks the contacts and caps each layer's size, frequency admits them::
 
-    layer         size   cadence
-    inner          5      7 days
-    close         15     14 days
-    good          50     30 days
-    meaningful   150     90 days
-    acquaintance  …     365 days
+    layer         size   cadence   evidence: contacts in the last 6 cadences
+    inner          5      7 days    ≥ 4 in 42 days
+    close         15     14 days    ≥ 4 in 84 days
+    good          50     30 days    ≥ 4 in 180 days
+    meaningful   150     90 days    ≥ 4 in 540 days
+    acquaintance  …      none       (anything less)
 
-A person's own ``cadence_days`` overrides the layer. A contact is **due** when
-``days_since ≥ cadence`` and **due soon** within a week of it.
+An acquaintance has no rhythm to keep, so it is never "due" for a catch-up (no cadence nag),
+unless the person's own ``cadence_days`` asks for one: that overrides the layer. A contact is
+**due** when ``days_since ≥ cadence`` and **due soon** within a week of it.
 
 The reason comes from the practice of keeping in touch with a reason, most
 pressing first: a thank-you owed, a birthday within two weeks, congratulations
@@ -24,14 +27,19 @@ otherwise a plain catch-up.
 
 from __future__ import annotations
 
+import math
 from datetime import date, timedelta
 
+import numpy as np
 import pandas as pd
 
-from analytics.strength import ago
+from analytics.strength import ago, as_utc
 
 LAYERS = (("inner", 5, 7), ("close", 15, 14), ("good", 50, 30), ("meaningful", 150, 90))
-ACQUAINTANCE = ("acquaintance", 365)
+ACQUAINTANCE = ("acquaintance", 365)  # the cadence is only nominal: an acquaintance is never due for a catch-up
+EVIDENCE_CYCLES = 6  # a layer's evidence window: six of its cadences
+EVIDENCE_SHARE = 2 / 3  # … holding at least two thirds of the contacts that rhythm gives (4 of 6)
+EPISODE_GAP_DAYS = 1.0  # interactions less than a day apart are one contact (as in analytics.decay)
 BIRTHDAY_WINDOW = 14
 PRESSING = {"thank-you": 3, "birthday-wishes": 2, "congratulations": 2}
 CHANGE_WINDOW = 120
@@ -56,21 +64,79 @@ def _leap(year: int) -> bool:
     return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
 
 
-def layers(strength: pd.Series) -> pd.DataFrame:
-    """Layer and cadence for each contact from their strength (index: person id).
+def layers(strength: pd.Series, history: pd.DataFrame | None = None, as_of=None) -> pd.DataFrame:
+    """Layer, cadence and the evidence for it, for each contact (index: person id, as ``strength``).
 
-    >>> layers(pd.Series({"a": 90, "b": 10})).loc["a", "layer"]
-    'inner'
+    ``strength``: each contact's tie strength (ranks them). ``history``: the owner's
+    interactions with them, columns ``person`` and ``at`` (UTC), none after what the report
+    counts (the caller filters the future out); ``as_of``: the day (or instant) the evidence
+    windows end at. Without ``history`` nobody shows a rhythm and everyone is an acquaintance.
+
+    The rule. Interactions less than a day apart are one contact. A contact *shows* a layer's
+    cadence ``c`` when at least ``EVIDENCE_SHARE`` (two thirds) of the contacts that rhythm would
+    give in the last ``EVIDENCE_CYCLES × c`` days happened: 4 in the last 42 days for the weekly
+    inner layer, 4 in 84 days (close), 180 (good), 540 (meaningful). A tie truly on that rhythm
+    (Poisson contacts, 6 expected) shows it with probability 0.85, one at half of it (3
+    expected: the next layer's rhythm) with 0.35, so the layers stay apart; one seen once at a
+    dinner 18 months ago shows none. Contacts are taken by strength, strongest first, and each goes to
+    the tightest layer it shows that still has room — a layer holds at most its Dunbar size
+    less the layers inside it (5, 10, 35, 100) — and a contact that shows no layer with room is
+    an acquaintance. The windows nest, so showing a tight layer implies showing the looser ones.
+
+    Columns: ``layer``, ``cadence_days``, ``contacts`` (in the evidence window of the layer
+    given, or of the loosest layer for an acquaintance) and ``evidence`` ("4 contacts in the
+    last 6 weeks").
+
+    >>> now = pd.Timestamp("2026-12-02", tz="UTC")
+    >>> weekly = [now - pd.Timedelta(days=7 * k + 1) for k in range(10)]
+    >>> once = [now - pd.Timedelta(days=500)]  # met once at a dinner, 16 months ago
+    >>> history = pd.DataFrame({"person": ["a"] * 10 + ["b"], "at": weekly + once})
+    >>> for person, row in layers(pd.Series({"a": 90, "b": 95}), history, now).iterrows():
+    ...     print(person, row["layer"], row["cadence_days"], row["evidence"], sep=" | ")
+    b | acquaintance | 365 | 1 contact in the last 540 days
+    a | inner | 7 | 6 contacts in the last 6 weeks
     """
-    order = strength.sort_values(ascending=False, kind="stable")
-    rows, start = {}, 0
-    for name, size, cadence in LAYERS:
-        for person in order.index[start:size]:
-            rows[person] = (name, cadence)
-        start = size
-    for person in order.index[start:]:
-        rows[person] = ACQUAINTANCE
-    return pd.DataFrame.from_dict(rows, orient="index", columns=["layer", "cadence_days"])
+    order = strength.sort_values(ascending=False, kind="stable").index
+    ages = _contact_ages(history, as_of)
+    needed = math.ceil(EVIDENCE_SHARE * EVIDENCE_CYCLES)
+    room, inside = {}, 0
+    for name, size, _ in LAYERS:
+        room[name], inside = size - inside, size
+    none = np.empty(0)
+    rows = {}
+    for person in order:
+        age = ages.get(person, none)
+        for name, _, cadence in LAYERS:
+            window = EVIDENCE_CYCLES * cadence
+            n = int((age < window).sum())
+            if n >= needed and room[name] > 0:
+                room[name] -= 1
+                rows[person] = (name, cadence, n, _evidence(n, window))
+                break
+        else:
+            rows[person] = (*ACQUAINTANCE, n, _evidence(n, window))
+    return pd.DataFrame.from_dict(rows, orient="index", columns=["layer", "cadence_days", "contacts", "evidence"]
+                                  ).reindex(order).astype({"cadence_days": int, "contacts": int})
+
+
+def _contact_ages(history: pd.DataFrame | None, as_of) -> dict:
+    """Days before ``as_of`` of each contact (an interaction a day or more after the previous), by person."""
+    if history is None or history.empty:
+        return {}
+    if as_of is None:
+        raise ValueError("layers: as_of is needed with a history")
+    end = as_utc(as_of)
+    h = history[["person", "at"]].dropna().sort_values(["person", "at"], kind="stable")
+    days = ((end - pd.to_datetime(h["at"], utc=True)).dt.total_seconds() / 86400).to_numpy()
+    person = h["person"].to_numpy()
+    same = np.r_[False, person[1:] == person[:-1]]
+    new = ~same | (np.r_[np.inf, days[:-1] - days[1:]] >= EPISODE_GAP_DAYS)
+    return {p: g for p, g in pd.Series(days[new]).groupby(person[new], sort=False)}
+
+
+def _evidence(n: int, window: int) -> str:
+    span = f"{window // 7} weeks" if window < 90 else f"{window} days"
+    return f"{n} contact{'s' * (n != 1)} in the last {span}"
 
 
 def upcoming_birthdays(people: pd.DataFrame, as_of: date, days: int = BIRTHDAY_WINDOW) -> pd.DataFrame:
@@ -90,11 +156,15 @@ def upcoming_birthdays(people: pd.DataFrame, as_of: date, days: int = BIRTHDAY_W
         ["in_days", "name"], kind="stable").reset_index(drop=True)
 
 
-def queue(ties: pd.DataFrame, people: pd.DataFrame, as_of: date, *, thanks_owed: pd.Series | None = None,
-          changes: pd.DataFrame | None = None, owner_needs: set[str] = frozenset()) -> pd.DataFrame:
+def queue(ties: pd.DataFrame, people: pd.DataFrame, as_of: date, *, history: pd.DataFrame | None = None,
+          thanks_owed: pd.Series | None = None, changes: pd.DataFrame | None = None,
+          owner_needs: set[str] = frozenset()) -> pd.DataFrame:
     """The keep-in-touch queue: one row per contact that is due, due soon, or has a pressing reason.
 
     ``ties``: the owner's ties, index person id, columns ``strength`` (0–100), ``days_since``.
+    ``history``: the owner's interactions, ``person`` and ``at``: the evidence for the layers
+    (:func:`layers`; without it every contact is an acquaintance). An acquaintance is listed
+    only for a thank-you owed, or when their own ``cadence_days`` sets a rhythm.
     ``people``: index person id; ``name``, ``birth_month``, ``birth_day``, ``birth_year``,
     ``cadence_days`` (override or NaN), ``skills``, ``needs`` (lists).
     ``thanks_owed``: favors received and not yet thanked, by person.
@@ -103,10 +173,12 @@ def queue(ties: pd.DataFrame, people: pd.DataFrame, as_of: date, *, thanks_owed:
     if ties.empty:
         return pd.DataFrame(columns=["person", "name", "layer", "cadence_days", "days_since", "overdue_days",
                                      "status", "reason_kind", "reason", "strength"])
-    table = ties.join(layers(ties["strength"]))
+    table = ties.join(layers(ties["strength"], history, as_of))
     override = people["cadence_days"].reindex(table.index) if "cadence_days" in people else None
     if override is not None:
         table["cadence_days"] = override.fillna(table["cadence_days"]).astype(int)
+    table["own_cadence"] = override.notna() if override is not None else False
+    keeps_rhythm = (table["layer"] != ACQUAINTANCE[0]) | table["own_cadence"]
     table["overdue_days"] = table["days_since"] - table["cadence_days"]
     table["status"] = pd.cut(table["overdue_days"], [-float("inf"), -8, -1, float("inf")],
                              labels=["later", "due soon", "due"]).astype(str)
@@ -119,8 +191,8 @@ def queue(ties: pd.DataFrame, people: pd.DataFrame, as_of: date, *, thanks_owed:
     table["name"] = people["name"].reindex(table.index)
     # A thank-you is owed whoever it is; birthdays and congratulations matter for ties you keep up.
     weight = table["reason_kind"].map(PRESSING).fillna(0)
-    weight = weight.where((table["layer"] != ACQUAINTANCE[0]) | (table["reason_kind"] == "thank-you"), 0)
-    result = table[(table["status"] != "later") | (weight > 0)].copy()
+    weight = weight.where(keeps_rhythm | (table["reason_kind"] == "thank-you"), 0)
+    result = table[((table["status"] != "later") & keeps_rhythm) | (weight > 0)].copy()
     result["urgency"] = weight * 1000 + result["overdue_days"].clip(lower=-7) / result["cadence_days"]
     result = result.sort_values(["urgency", "strength"], ascending=False, kind="stable")
     return result.rename_axis("person").reset_index()[
@@ -159,4 +231,6 @@ def _reason(pid, tie, people, birthdays, thanks_owed, changes, owner_needs) -> t
     if needs:
         return "opportunity-shared", f"Ask how their search for {needs[0]} is going; pass on anything that fits"
     gap = int(tie["days_since"])
-    return "catch-up", f"Catch up: about every {int(tie['cadence_days'])} days for this tie; last contact {ago(gap)}"
+    rhythm = (f"every {int(tie['cadence_days'])} days, as you asked" if tie["own_cadence"]
+              else f"about every {int(tie['cadence_days'])} days for this tie ({tie['evidence']})")
+    return "catch-up", f"Catch up: {rhythm}; last contact {ago(gap)}"

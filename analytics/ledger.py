@@ -67,8 +67,11 @@ def _thanks_owed(f: pd.DataFrame, thank_yous: pd.DataFrame | None) -> pd.Series:
     helped = f[f["direction"].eq("received") | (f["direction"].eq("asked") & f["status"].eq("yes"))]
     if helped.empty:
         return pd.Series(dtype=int)
-    last_thanks = (thank_yous.groupby("person")["at"].max() if thank_yous is not None and not thank_yous.empty
-                   else pd.Series(dtype="datetime64[ns, UTC]"))
+    if thank_yous is None or thank_yous.empty:
+        # Nobody was ever thanked: every favor is owed. (Mapping onto an empty datetime Series
+        # raises under pandas 3, so this case is not left to the general path.)
+        return helped.groupby("person").size()
+    last_thanks = thank_yous.groupby("person")["at"].max()
     thanked_at = helped["person"].map(last_thanks)
     unthanked = thanked_at.isna() | (thanked_at < helped["at"])
     return unthanked.groupby(helped["person"]).sum()

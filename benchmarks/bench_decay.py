@@ -22,9 +22,20 @@ least any per-tie score has to do): ``tie_strength`` and ``decay_risk`` on the w
 history (what the dashboard pays) and on a synthetic log of 60,000 interactions over 20,000 ties
 of 3,000 people across 400 days (targets: tie_strength < 1 s, decay_risk < 3 s).
 
+Then calibration (a reliability check): is ``risk`` a probability one can state as such (the
+decay states are thresholds on it, ``analytics.decay.STATE_RISK``)? At each cut every tie's
+risk is set against what happened: silent for the tie's whole window ``max(28, 2 usual gaps)``
+days or not (ties whose window runs past the end of the data are left out). Binned by
+predicted risk (tenths) and by state, mean predicted against observed share, and the expected
+calibration error (ECE: the mean |predicted − observed| over bins, weighted by ties). On
+CollegeMsg (the cuts above) and on the demo network's owner ties (``demo.build_demo`` as of
+DEMO_AS_OF, cuts on the first of each month from 18 to 3 months before).
+
 PASS when decay_risk's pooled AUC beats both baselines' (both poolings), it loses to a
-baseline at no more than one cut, and the synthetic workload meets its time targets; the exit
-code is non-zero on FAIL.
+baseline at no more than one cut, the demo network's ECE is at most MAX_DEMO_ECE, and the
+synthetic workload meets its time targets; the exit code is non-zero on FAIL. CollegeMsg's
+calibration is reported, not required: its community cools down much faster than any
+calibration window can see.
 
 Run: ./.venv/bin/python benchmarks/bench_decay.py
 """
@@ -33,12 +44,13 @@ from __future__ import annotations
 
 import sys
 import time
+from datetime import date
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from analytics.decay import decay_risk
+from analytics.decay import HORIZON_DAYS, STATES, WINDOW_GAPS, decay_risk
 from analytics.strength import tie_strength
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -49,6 +61,9 @@ SCORES = ("risk", "days_since", "-count", "formula")
 RUNS = 3
 SYNTHETIC_INTERACTIONS, SYNTHETIC_TIES, SYNTHETIC_PEOPLE, SYNTHETIC_DAYS = 60_000, 20_000, 3_000, 400
 TARGET_STRENGTH_S, TARGET_DECAY_S = 1.0, 3.0
+DEMO_AS_OF = date(2026, 12, 2)
+MAX_DEMO_ECE = 0.10
+RISK_BINS = np.linspace(0.0, 1.0, 11)
 
 
 def auc(score, silent) -> float:
@@ -148,6 +163,70 @@ def evaluate_cut(messages: pd.DataFrame, cut: pd.Timestamp) -> tuple[pd.DataFram
     return rows, info
 
 
+def window_outcomes(history: pd.DataFrame, after: pd.DataFrame, cut: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
+    """Each tie's risk and state at ``cut`` and whether it stayed silent for its whole window.
+
+    ``after``: the interactions from ``cut`` on (up to ``end``, the end of the data); ties whose
+    window ``max(HORIZON_DAYS, WINDOW_GAPS × usual gap)`` ends after ``end`` are left out.
+    """
+    scored = decay_risk(history, cut)
+    window = np.maximum(HORIZON_DAYS, WINDOW_GAPS * scored["usual_gap"].to_numpy())
+    nxt = pairs(after).assign(at=after["at"].to_numpy()).groupby(["a", "b"])["at"].min()
+    nxt = nxt.reindex(pd.MultiIndex.from_frame(scored[["a", "b"]]))
+    wait = ((nxt - cut).dt.total_seconds() / 86400).fillna(np.inf).to_numpy()
+    seen = cut + pd.to_timedelta(window, unit="D") <= end
+    return pd.DataFrame({"risk": scored["risk"].to_numpy(), "state": scored["state"].to_numpy(),
+                         "silent": wait >= window})[seen]
+
+
+def reliability(name: str, rows: pd.DataFrame) -> float:
+    """Print predicted against observed silence by risk bin and by state; return the ECE."""
+    bins = pd.cut(rows["risk"], RISK_BINS, right=False, include_lowest=True)
+    t = rows.groupby(bins, observed=True).agg(n=("silent", "size"), predicted=("risk", "mean"),
+                                               observed=("silent", "mean"))
+    ece = float((t["n"] * (t["predicted"] - t["observed"]).abs()).sum() / t["n"].sum())
+    brier = float(((rows["risk"] - rows["silent"]) ** 2).mean())
+    print(f"{name}: {len(rows):,} tie-cuts, silent within their window {rows['silent'].mean():.1%}; "
+          f"ECE {ece:.3f}, Brier {brier:.3f}")
+    print(f"  {'risk':>10} {'ties':>7} {'predicted':>9} {'observed':>8}")
+    for interval, r in t.iterrows():
+        print(f"  {f'{interval.left:.1f}–{interval.right:.1f}':>10} {int(r['n']):>7} {r['predicted']:>9.3f} "
+              f"{r['observed']:>8.3f}")
+    s = rows.groupby("state").agg(n=("silent", "size"), predicted=("risk", "mean"), observed=("silent", "mean"))
+    for state in (x for x in STATES if x in s.index):
+        r = s.loc[state]
+        print(f"  {state:>10} {int(r['n']):>7} {r['predicted']:>9.3f} {r['observed']:>8.3f}")
+    return ece
+
+
+def demo_owner_pairs() -> tuple[pd.DataFrame, pd.Timestamp]:
+    """The demo network's owner ties as interactions (owner, contact, at), and where its history ends."""
+    from demo import build_demo
+
+    net = build_demo(DEMO_AS_OF)
+    rows = [("me", p, i.at) for i in net.interactions if "me" in i.participants for p in i.participants if p != "me"]
+    frame = pd.DataFrame(rows, columns=["a", "b", "at"])
+    frame["at"] = pd.to_datetime(frame["at"], utc=True)
+    return frame, pd.Timestamp(DEMO_AS_OF, tz="UTC")
+
+
+def calibration(messages: pd.DataFrame) -> float:
+    """The reliability check on CollegeMsg (reported) and the demo network; returns the demo's ECE."""
+    print("\nCalibration: predicted risk against the share of ties silent for their whole window")
+    t0, end = messages["at"].min(), messages["at"].max()
+    college = []
+    for day in CUT_DAYS:
+        cut = t0 + pd.Timedelta(days=day)
+        college.append(window_outcomes(messages[messages["at"] < cut], messages[messages["at"] >= cut], cut, end))
+    reliability("CollegeMsg", pd.concat(college, ignore_index=True))
+    frame, end = demo_owner_pairs()
+    demo = []
+    for cut in pd.date_range(end - pd.DateOffset(months=18), end - pd.DateOffset(months=3), freq="MS"):
+        demo.append(window_outcomes(frame[frame["at"] < cut], frame[(frame["at"] >= cut) & (frame["at"] < end)],
+                                    cut, end))
+    return reliability(f"demo network as of {DEMO_AS_OF}", pd.concat(demo, ignore_index=True))
+
+
 def main() -> int:
     messages = load()
     t0 = messages["at"].min()
@@ -184,6 +263,10 @@ def main() -> int:
     print(f"{'pooled, within cuts':>31} {s['risk']:>6.3f} {s['days_since']:>6.3f} {s['-count']:>6.3f} "
           f"{s['formula']:>7.3f}")
 
+    demo_ece = calibration(messages)
+    ok_calibrated = demo_ece <= MAX_DEMO_ECE
+    print(f"demo network ECE {demo_ece:.3f} (at most {MAX_DEMO_ECE:.2f})  {'PASS' if ok_calibrated else 'FAIL'}")
+
     # Time, beside the plain baseline: the whole history (what the dashboard pays), and the synthetic log.
     print()
     time_workload("whole history", messages, messages["at"].max() + pd.Timedelta(seconds=1))
@@ -199,7 +282,7 @@ def main() -> int:
     print(f"\n{'PASS' if ok else 'FAIL'}: pooled AUC {p['risk']:.3f} vs days-since {p['days_since']:.3f} and "
           f"-count {p['-count']:.3f} (within cuts {s['risk']:.3f} vs {s['days_since']:.3f} and {s['-count']:.3f}); "
           f"cuts lost: {losses} of {len(CUT_DAYS)} (at most 1 allowed)")
-    return 0 if ok and ok_strength and ok_decay else 1
+    return 0 if ok and ok_calibrated and ok_strength and ok_decay else 1
 
 
 if __name__ == "__main__":

@@ -6,6 +6,8 @@ only decides how it looks.
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Iterable
 from datetime import date
 
 import networkx as nx
@@ -18,8 +20,12 @@ from dashboard.compose import STATES, NetworkView, ResultGraph
 
 PALETTE = qualitative.Safe + qualitative.Pastel
 OTHER = "#c8c8c8"
+# Circles and tags are told apart by colour; greys would read as the grey "other" group.
+GROUP_PALETTE = [c for c in PALETTE if len(set(c.removeprefix("rgb(").removesuffix(")").split(", "))) > 1]
 STATE_COLOURS = {"active": "#3a9a5b", "cooling": "#e0b03c", "at risk": "#e0703c", "dormant": "#9a9a9a"}
 LARGE = 500          # from this many points on, draw with WebGL (Scattergl): SVG gets slow
+LABELLED = 60        # up to this many people shown, each dot carries its name
+EGO = "#1f1f2e"      # the person the picture is about: you, or whom you centred on
 MAX_GROUPS = 12      # legend entries; smaller circles or tags share one grey "other" entry
 FONT = dict(family="Source Sans Pro, sans-serif", size=13)
 
@@ -34,14 +40,22 @@ def _base(fig: go.Figure, height: int, **layout) -> go.Figure:
 
 
 def network_figure(view: NetworkView, shown: list[str] | None = None, *, color_by: str = "circle",
-                   size_by: str = "strength", height: int = 680) -> go.Figure:
+                   size_by: str = "strength", height: int = 680, positions: dict | None = None,
+                   ego: str | None = None) -> go.Figure:
     """The contact network: one dot per person, lines for ties (thicker = stronger).
 
     ``color_by``: "circle" or "tag" (how you met); ``size_by``: "strength" (your tie) or
     "degree" (how many of the people shown they know). Hovering a dot says who and why;
-    each dot's ``customdata[0]`` is the person's id, for click-to-open.
+    each dot's ``customdata[0]`` is the person's id, for click-to-open. Up to ``LABELLED``
+    people, every dot is named. ``positions`` (``{id: (x, y)}``, e.g. ``layout.ego_layout``)
+    replaces the global layout; the ego is drawn as a star: ``ego`` when given, else you
+    ("you", at the middle of the picture: you know everyone in it). A circle's or tag's colour
+    comes from its name (``stable_colours``), so it is the same in every view.
     """
     nodes = view.nodes if shown is None else view.nodes.loc[[i for i in shown if i in view.nodes.index]]
+    if positions is not None:
+        xy = np.array([positions[i] for i in nodes.index]) if len(nodes) else np.zeros((0, 2))
+        nodes = nodes.assign(x=np.round(xy[:, 0], 3), y=np.round(xy[:, 1], 3))
     webgl = len(nodes) >= LARGE
     Scatter = go.Scattergl if webgl else go.Scatter
     fig = go.Figure()
@@ -57,16 +71,21 @@ def network_figure(view: NetworkView, shown: list[str] | None = None, *, color_b
                               hoverinfo="skip", name=name, showlegend=False))
 
     groups, names = _groups(nodes, color_by)
+    colours = circle_colours(view.circle_names) if color_by == "circle" else stable_colours(view.nodes["tag"])
+    labelled = len(nodes) <= LABELLED
     if size_by == "degree":
         sizes = 6 + 3 * np.sqrt(nodes["degree"].to_numpy())
     else:
         sizes = 5 + 0.22 * nodes["strength"].to_numpy()
     sizes = pd.Series(np.clip(sizes, 5, 32), index=nodes.index)
-    for i, (group, members) in enumerate(groups):
+    for group, members in groups:
         part = nodes.loc[members]
-        colour = PALETTE[i % len(PALETTE)] if group is not None else OTHER
+        colour = colours.get(group, OTHER) if group is not None else OTHER
         fig.add_trace(Scatter(
-            x=part["x"], y=part["y"], mode="markers", name=names[group],
+            x=part["x"], y=part["y"], mode="markers+text" if labelled else "markers", name=names[group],
+            # The ego's own dot goes unnamed: their star carries the name.
+            text=part["name"].where(part.index != ego, "") if labelled else None, textposition="top center",
+            textfont=dict(size=10, color="#444"),
             marker=dict(size=sizes.loc[members], color=colour, line=dict(width=0.6, color="white")),
             customdata=np.column_stack([part.index, part["name"], part["role"], part["circle_name"],
                                         [", ".join(t) or "—" for t in part["tags"]],
@@ -75,10 +94,72 @@ def network_figure(view: NetworkView, shown: list[str] | None = None, *, color_b
                            "<br>how you met: %{customdata[4]}<br>your tie: %{customdata[5]}/100 — %{customdata[6]}"
                            "<br>knows %{customdata[7]} people in your network<extra></extra>"),
         ))
+    _ego_marker(fig, Scatter, nodes, ego)
     _base(fig, height, showlegend=True, hovermode="closest", dragmode="pan",
           legend=dict(title=dict(text="circle" if color_by == "circle" else "how you met"), itemsizing="constant"),
           xaxis=dict(visible=False), yaxis=dict(visible=False, scaleanchor="x"))
     return fig
+
+
+def _ego_marker(fig: go.Figure, Scatter, nodes: pd.DataFrame, ego: str | None) -> None:
+    """A star for the person the picture is about: ``ego`` where they are, or "you" in the middle."""
+    if ego is not None and ego in nodes.index:
+        x, y, label, data = nodes.at[ego, "x"], nodes.at[ego, "y"], str(nodes.at[ego, "name"]), [[ego]]
+    elif ego is None:
+        x = float((nodes["x"].min() + nodes["x"].max()) / 2) if len(nodes) else 0.0
+        y = float((nodes["y"].min() + nodes["y"].max()) / 2) if len(nodes) else 0.0
+        label, data = "you", None
+    else:
+        return
+    fig.add_trace(Scatter(x=[x], y=[y], mode="markers+text", name=label, text=[label], textposition="bottom center",
+                          textfont=dict(size=13, color=EGO), customdata=data,
+                          marker=dict(symbol="star", size=24, color=EGO, line=dict(width=1.5, color="white")),
+                          hovertemplate=f"<b>{label}</b><extra></extra>", showlegend=False))
+
+
+def stable_colours(keys: Iterable) -> dict:
+    """A colour per key, from the key itself, never from its rank in one view.
+
+    Each key hashes to a slot of ``GROUP_PALETTE`` (keys in sorted order, a taken slot passing
+    to the next free one), so the same set of keys (a graph's circles) always gets the same
+    colours, whatever subset a view shows. Past ``len(GROUP_PALETTE)`` keys colours repeat.
+    """
+    out, used, n = {}, set(), len(GROUP_PALETTE)
+    for key in sorted({str(k) for k in keys}):
+        slot = int(hashlib.sha1(key.encode("utf-8")).hexdigest(), 16) % n
+        if len(used) == n:
+            used.clear()
+        step = next(s for s in range(n) if (slot + s) % n not in used)
+        used.add((slot + step) % n)
+        out[key] = GROUP_PALETTE[(slot + step) % n]
+    return out
+
+
+def circle_identity(names: dict) -> dict:
+    """Circle number → what the circle is, for its colour: its name without the head count.
+
+    The count changes as people come and go; the name ("ex-colleague · Bluepeak Health")
+    rarely does. Two circles of one name are told apart by size: "school", "school #2".
+    """
+    base = {c: str(n).rsplit(" (", 1)[0] for c, n in names.items()}
+    seen: dict[str, int] = {}
+    out = {}
+    for c in sorted(names, key=lambda c: (base[c], -_count(names[c]), str(c))):
+        seen[base[c]] = seen.get(base[c], 0) + 1
+        out[c] = base[c] if seen[base[c]] == 1 else f"{base[c]} #{seen[base[c]]}"
+    return out
+
+
+def _count(name) -> int:
+    tail = str(name).rsplit(" (", 1)[-1].rstrip(")")
+    return int(tail) if tail.isdigit() else 0
+
+
+def circle_colours(names: dict) -> dict:
+    """Circle number → colour, from the circle's identity (``circle_identity``), for every circle of the graph."""
+    identity = circle_identity(names)
+    colour = stable_colours(identity.values())
+    return {c: colour[identity[c]] for c in names}
 
 
 def _segments(coord: pd.Series, edges: pd.DataFrame) -> np.ndarray:

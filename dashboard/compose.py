@@ -19,6 +19,7 @@ import pandas as pd
 from neo4j.graph import Node, Path, Relationship
 
 from analytics import strength as strength_mod
+from analytics.circles import name_circles
 from analytics.keep_in_touch import next_birthday
 from graph import cypher
 from graph.projection import Projection
@@ -94,7 +95,7 @@ class NetworkView:
 def network_view(P: Projection, G: nx.Graph, member: dict, positions: dict, ties: pd.DataFrame) -> NetworkView:
     ids = list(G.nodes)
     people = P.people.reindex(ids)
-    names = circle_names(member, people)
+    names = name_circles(member, people)
     strength = ties["strength"].reindex(ids).fillna(0.0) if not ties.empty else pd.Series(0.0, index=ids)
     why = ties["explain"].reindex(ids).fillna("no interactions with you yet") if not ties.empty else \
         pd.Series("no interactions with you yet", index=ids)
@@ -120,26 +121,6 @@ def network_view(P: Projection, G: nx.Graph, member: dict, positions: dict, ties
 def _role(row) -> str:
     return " at ".join(str(x) for x in (getattr(row, "title", None), getattr(row, "company", None))
                        if isinstance(x, str) and x)
-
-
-def circle_names(member: dict, people: pd.DataFrame) -> dict[int, str]:
-    """Name each circle after what its people share most: a how-met tag and a company.
-
-    'Circle 3' means nothing to a person; 'ex-colleague · Bluepeak Health (41)' does.
-    """
-    by_circle: dict[int, list] = {}
-    for person, c in member.items():
-        by_circle.setdefault(c, []).append(person)
-    names = {}
-    for c, members in by_circle.items():
-        rows = people.reindex(members)
-        tags = Counter(t for ts in rows["tags"] if isinstance(ts, list) for t in ts)
-        companies = Counter(x for x in rows["company"] if isinstance(x, str) and x)
-        bits = [tags.most_common(1)[0][0]] if tags else []
-        if companies and companies.most_common(1)[0][1] >= max(2, len(members) // 4):
-            bits.append(companies.most_common(1)[0][0])
-        names[c] = f"{' · '.join(bits) or 'mixed'} ({len(members)})"
-    return names
 
 
 def filter_network(view: NetworkView, *, tags: Iterable[str] = (), min_strength: float = 0.0,
@@ -215,6 +196,22 @@ def introductions_with(P: Projection, person: str) -> pd.DataFrame:
 def suggestions_with(intros: pd.DataFrame, person: str) -> pd.DataFrame:
     rows = intros[(intros["a"] == person) | (intros["b"] == person)]
     return rows.assign(other=rows["b_name"].where(rows["a"] == person, rows["a_name"]))
+
+
+BOARD_COLUMNS = ["id", "a", "b", "between", "status", "state", "waiting on", "since", "next"]
+
+
+def introduction_board(standings: Iterable) -> pd.DataFrame:
+    """Where each introduction stands (``kith.introductions.Standing``s), in the order of their life:
+    the ones waiting on you or on an answer first, then made, then declined; newest first in each."""
+    from graph.model import INTRODUCTION_STATUSES
+
+    rows = [[s.intro.id, s.intro.a, s.intro.b, s.between, s.intro.status, s.state, s.waiting_on,
+             s.since.date(), s.next_step] for s in standings]
+    board = pd.DataFrame(rows, columns=BOARD_COLUMNS)
+    rank = board["status"].map({status: i for i, status in enumerate(INTRODUCTION_STATUSES)})
+    return board.assign(_rank=rank).sort_values(["_rank", "since", "id"], ascending=[True, False, True],
+                                                kind="stable").drop(columns="_rank").reset_index(drop=True)
 
 
 def circle_of(view: NetworkView, person: str, top: int = 12) -> tuple[str | None, pd.DataFrame]:
@@ -304,3 +301,11 @@ def _collect(value, graph: ResultGraph) -> None:
     elif isinstance(value, dict):
         for v in value.values():
             _collect(v, graph)
+
+
+def overdue_text(overdue_days) -> str:
+    """'3 days over', 'in 5 days', 'today'; '' for a contact with no rhythm yet (no history)."""
+    if overdue_days is None or pd.isna(overdue_days):
+        return ""
+    overdue = int(overdue_days)
+    return f"{overdue} days over" if overdue > 0 else f"in {-overdue} days" if overdue < 0 else "today"

@@ -2,10 +2,10 @@
 
 Reading the graph into a projection takes about a second on the demo network and some
 analyses a second more, so each is computed once per *graph state* and shared by all pages
-and browser tabs. The state is a ``Key``: which graph (KITH_HOME or NEO4J_URI), its counts
-(``Store.counts()``, one cheap query per page view: adding or removing anything changes it)
-and the day. The dashboard's own writes also clear the caches (``refresh``), so an edit that
-leaves the counts alone still shows up at once.
+and browser tabs. The state is a ``Key``: which graph (KITH_HOME or NEO4J_URI), its change
+marker (``Store.version()``: a token every write replaces, whoever makes it, the CLI or
+this dashboard; one cheap query per page view) and the day. So an edit from the command
+line shows on the next page load, even one that changes no count (a new owner, a cadence).
 """
 
 from __future__ import annotations
@@ -19,21 +19,20 @@ import pandas as pd
 import streamlit as st
 from neo4j.exceptions import ServiceUnavailable, SessionExpired
 
-from analytics import circles as circles_mod
 from dashboard import compose, layout
 from graph import projection as projection_mod
 from graph.projection import Projection
 from graph.store import Store
 from kith import clock
-from reports import build, registry
+from reports import build, empty, registry
 
 
 class Key(NamedTuple):
     """One state of one graph: what every cached analysis is keyed by."""
 
     graph: str         # which graph: NEO4J_URI, or the embedded store's KITH_HOME
-    version: tuple     # Store.counts() as (name, count) pairs
-    as_of: date        # reports are as of a day (interactions before it count)
+    version: str       # Store.version(): the change marker
+    as_of: date        # reports are as of a day (everything up to its end counts)
 
 
 def _which_graph() -> str:
@@ -53,17 +52,30 @@ def store() -> Store:
 def current() -> Key:
     """The graph's state now. Reconnects once if the store was restarted under us."""
     try:
-        counts = store().counts()
+        version = store().version()
     except (ServiceUnavailable, SessionExpired, OSError):
         _store.clear()
-        counts = store().counts()
-    return Key(_which_graph(), tuple(counts.items()), clock.today())
+        version = store().version()
+    return Key(_which_graph(), version, clock.today())
 
 
 def refresh() -> None:
     """Forget every cached analysis: called after the dashboard writes to the graph."""
-    for cached in (projection, _report, _analysis, strength_graph, network, strength_curve):
+    for cached in (counts, owner, why_empty, projection, _report, _analysis, strength_graph, network, ego_positions,
+                   strength_curve):
         cached.clear()
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def counts(key: Key) -> dict[str, int]:
+    """How many people, interactions … the graph holds in this state (the footer shows them)."""
+    return store().counts()
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def owner(key: Key) -> dict | None:
+    """The owner (id, name) or None: one indexed query, so a page without one says so at once."""
+    return store().owner()
 
 
 # -- the projection and the reports --------------------------------------------------------
@@ -87,6 +99,12 @@ ANALYSES = {"owner_ties": build.owner_ties, "tie_states": build.tie_states, "don
 @st.cache_data(max_entries=16, show_spinner="Working it out…")
 def _analysis(name: str, key: Key):
     return ANALYSES[name](projection(key), key.as_of)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def why_empty(report: str, key: Key) -> str:
+    """Why ``report`` has nothing in this graph state, and what to add (reports/empty.py)."""
+    return empty.why_empty(report, projection(key), key.as_of)
 
 
 def intros(key: Key) -> pd.DataFrame:
@@ -123,12 +141,16 @@ def strength_graph(key: Key) -> nx.Graph:
 def network(key: Key) -> compose.NetworkView:
     """Everyone but you, tie-weighted, grouped into circles and laid out once per graph state."""
     P = projection(key)
-    G = strength_graph(key).copy()
-    if P.owner in G:
-        G.remove_node(P.owner)
-    member = circles_mod.circles(G)
+    G, member = build.contact_circles(P, key.as_of)  # the circles report's circles, by the same names
     positions = layout.circle_layout(G, member)
     return compose.network_view(P, G, member, positions, owner_ties(key))
+
+
+@st.cache_data(max_entries=16, show_spinner="Laying out their network…")
+def ego_positions(key: Key, ego: str, shown: tuple[str, ...]) -> dict:
+    """The Network page centred on ``ego``: a fresh layout of the people shown (``layout.ego_layout``)."""
+    view = network(key)
+    return layout.ego_layout(view.graph, ego, shown, circles=view.nodes["circle"].to_dict())
 
 
 @st.cache_data(max_entries=64, show_spinner="Drawing the strength of your tie…")

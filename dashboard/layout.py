@@ -64,7 +64,7 @@ def _place_groups(G: nx.Graph, groups: dict, radius: dict, seed: int) -> dict:
         if ga != gb:
             w = Q.get_edge_data(ga, gb, {"weight": 0})["weight"]
             Q.add_edge(ga, gb, weight=w + 1)
-    if len(Q) == 1:
+    if len(Q) <= 1:  # no circle (only you in the graph) or one: nothing to arrange
         return {g: np.zeros(2) for g in Q}
     pos = nx.spring_layout(Q, weight="weight", seed=seed)
     keys = list(Q)
@@ -83,3 +83,38 @@ def _place_groups(G: nx.Graph, groups: dict, radius: dict, seed: int) -> dict:
         unit = delta / np.maximum(d, 1e-9)[..., None]
         xy += 0.5 * np.sum(unit * overlap[..., None], axis=1)
     return {g: xy[i] for i, g in enumerate(keys)}
+
+
+def ego_layout(G: nx.Graph, ego, nodes, *, circles: dict | None = None, seed: int = 7) -> dict:
+    """A fresh layout of one person's network: ``ego`` at (0, 0), each step away a ring further out.
+
+    Not the global picture filtered: around one person what matters is who is one, two or
+    three steps from them, so people start on rings by distance (grouped by ``circles`` along
+    each ring, so a circle stays together) and a spring layout with ``ego`` pinned lets ties
+    pull them together. ``nodes``: who is shown (``ego`` among them); anyone not reachable from
+    ``ego`` inside them goes on an outer ring. Past ``SPRING_MAX`` people the rings alone are
+    used (networkx's spring layout gets slow). Deterministic for a given seed.
+    """
+    nodes = sorted(set(nodes) | {ego}, key=str)
+    sub = G.subgraph(nodes)
+    dist = nx.single_source_shortest_path_length(sub, ego) if ego in sub else {ego: 0}
+    outer = max(dist.values(), default=0) + 1
+    rings: dict[int, list] = defaultdict(list)
+    for n in nodes:
+        rings[dist.get(n, outer)].append(n)
+    circles = circles or {}
+    pos = {ego: np.zeros(2)}
+    for r, members in rings.items():
+        if r == 0:
+            continue
+        members.sort(key=lambda n: (str(circles.get(n, "")), str(n)))
+        angles = 2 * math.pi * np.arange(len(members)) / len(members)
+        for n, a in zip(members, angles):
+            pos[n] = np.array([r * math.cos(a), r * math.sin(a)])
+    if 2 < len(nodes) <= SPRING_MAX:
+        pos = nx.spring_layout(sub, pos=pos, fixed=[ego], weight="strength", seed=seed, iterations=60,
+                               k=2 / math.sqrt(len(nodes)))
+    return {n: (float(p[0]), float(p[1])) for n, p in pos.items()}
+
+
+SPRING_MAX = 600

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import data
+from dashboard import compose, data
 from graph.projection import Projection
 
 PERSON_PAGE = "views/person.py"
@@ -25,14 +25,23 @@ def key() -> data.Key:
 
 def projection() -> Projection:
     """This run's projection; stops the page with a hint when the graph has no owner yet."""
-    P = data.projection(key())
-    if P.owner is None:
+    if data.owner(key()) is None:  # before reading the whole graph: a large import without an owner is slow
         st.info("Kith does not know who you are yet. Import your contacts on the **Import** page, or tell Kith "
                 "your name with `kith me --name \"Your Name\"` (or load the demo network "
                 "with `kith demo` in an empty KITH_HOME).")
         st.page_link("views/import_files.py", label="Import your contacts", icon=":material/upload:")
         raise Halt
-    return P
+    return data.projection(key())
+
+
+def contacts(P: Projection) -> pd.DataFrame:
+    """Everyone but you, for a page about one of them; stops the page with a hint when there is nobody yet."""
+    people = compose.contacts(P)
+    if people.empty:
+        st.info("You have no contacts yet: add people with `kith person add NAME`, or import your contacts.")
+        st.page_link("views/import_files.py", label="Import your contacts", icon=":material/upload:")
+        raise Halt
+    return people
 
 
 def person_link(P: Projection, person: str, text: str | None = None) -> None:
@@ -59,7 +68,7 @@ def show_flash() -> None:
 
 
 def footer(k: data.Key, seconds: float) -> None:
-    counts = dict(k.version)
+    counts = data.counts(k)
     # The keyed container doubles as a marker that the page ran to its end (the browser tests wait for it).
     with st.container(key="kith-footer"):
         st.caption(f"Kith · {counts.get('people', 0)} people, {counts.get('interactions', 0)} interactions · "

@@ -35,7 +35,7 @@ from __future__ import annotations
 import math
 import random
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta, timezone
 from typing import NamedTuple
 
@@ -172,6 +172,21 @@ def _months_ago(as_of: date, months: int) -> date:
     """The first day of the month ``months`` before as_of's month."""
     y, m = divmod(as_of.year * 12 + as_of.month - 1 - months, 12)
     return date(y, m + 1, 1)
+
+
+def _opted_in(n: Introduction) -> Introduction:
+    """The double opt-in steps before ``n.at`` (when it was made, or declined by B): asked A a week
+    before, A agreed the next day, B asked the day after and (if made) agreed two days later.
+    """
+    first = n.at - timedelta(days=7)
+    steps = {"at": first, "asked_a_at": first, "a_agreed_at": first + timedelta(days=1),
+             "asked_b_at": first + timedelta(days=2)}
+    if n.status == "made":
+        steps.update(agreed_at=first + timedelta(days=4), made_at=n.at,
+                     outcome_at=n.at + timedelta(days=30) if n.outcome else None)
+    else:
+        steps.update(declined_at=n.at)
+    return replace(n, **steps)
 
 
 def _at(day: date, hour: int, minute: int = 0) -> datetime:
@@ -687,7 +702,7 @@ class _Builder:
         """Past introductions between two contacts from different circles who did not know each other."""
         rng = self.rng
         used: list[str] = []
-        for n, (months, status, outcome, note) in enumerate(INTRO_PLAN, start=1):
+        for n, (months, status, declined_by, outcome, note) in enumerate(INTRO_PLAN, start=1):
             day = self.months_ago(months) + timedelta(days=rng.randint(0, 20))
             pool = [c for c in self.adults() if not c.featured and c.tier in ("monthly", "occasional")
                     and c.active(day) and c.active(day + timedelta(days=30)) and c.id not in used]
@@ -695,7 +710,8 @@ class _Builder:
             used += [a.id, b.id]
             at = _at(day, rng.randint(8, 18), rng.randrange(60))
             text = note.format(a=a.person.given_name, b=b.person.given_name)
-            self.introductions.append(Introduction(f"n-{n:03d}", at, a.id, b.id, OWNER_ID, status, outcome, text))
+            self.introductions.append(_opted_in(Introduction(
+                f"n-{n:03d}", at, a.id, b.id, OWNER_ID, status, outcome, text, declined_by=declined_by)))
             if status == "made":
                 self.link(a.id, b.id, day, f"introduced by {OWNER_NAME}")
                 self.draft(at, (a.id, b.id), "email", "introduction",

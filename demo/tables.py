@@ -447,13 +447,15 @@ FAVOR_STATUS_WEIGHTS = {
     "asked": (("yes", 45), ("pending", 20), ("no", 15), ("ignored", 20)),
 }
 
-# Past introductions by the owner: (months ago, status, outcome, note).
+# Past introductions by the owner, each double opt-in (A asked first, then B):
+# (months ago, status, declined_by, outcome, note). The outcome is the closed good / neutral /
+# bad; what happened, in words, is the note.
 INTRO_PLAN = (
-    (27, "made", "hired", "{b} needed a data engineer; hired {a} after two interviews"),
-    (21, "made", "co-founded a side project", "Both obsessed with open transport data"),
-    (16, "made", "no follow-up", "Sent the intro email; neither followed up"),
-    (12, "declined", None, "{b} asked to hold off: too busy with a product launch"),
-    (9, "made", "became friends", "Both new to running clubs; now do parkrun together"),
-    (5, "made", "freelance contract", "{a} did a three-month contract for {b}'s team"),
-    (1, "made", None, "Intro sent; waiting to hear"),
+    (27, "made", None, "good", "{b} needed a data engineer; hired {a} after two interviews"),
+    (21, "made", None, "good", "Co-founded a side project: both obsessed with open transport data"),
+    (16, "made", None, "bad", "Sent the intro email; neither followed up"),
+    (12, "declined", "b", None, "{b} asked to hold off: too busy with a product launch"),
+    (9, "made", None, "good", "Both new to running clubs; now do parkrun together"),
+    (5, "made", None, "neutral", "{a} did a short contract for {b}'s team; nothing since"),
+    (1, "made", None, None, "Intro sent; waiting to hear"),
 )

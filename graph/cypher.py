@@ -22,6 +22,7 @@ import neo4j
 from neo4j.exceptions import Neo4jError
 from neo4j.graph import Node, Path, Relationship
 
+from graph.store import touch
 from kith import clock
 from kith.errors import CypherError
 
@@ -83,6 +84,7 @@ def run(store, query: str, params: dict[str, Any] | None = None, *, write: bool 
                     raise CypherError("this query changed the graph, which read-only mode does not allow; "
                                       "nothing was kept. Pass --write to allow changes.")
                 if write:
+                    touch(tx)  # the change marker, as every write of Kith's sets it
                     tx.commit()
             finally:
                 if tx.closed() is False:

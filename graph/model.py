@@ -25,7 +25,19 @@ INTERACTION_KINDS = (
 CHANNELS = ("in-person", "call", "video", "meeting", "email", "message", "social", "letter", "event")
 FAVOR_DIRECTIONS = ("given", "received", "asked")
 FAVOR_STATUSES = ("pending", "yes", "no", "ignored")
-INTRODUCTION_STATUSES = ("suggested", "offered", "made", "declined")
+# An introduction's life (double opt-in), in order; graph/introductions.py checks the steps.
+INTRODUCTION_STATUSES = ("suggested", "asked-a", "a-agreed", "asked-b", "agreed", "made", "declined")
+# Statuses written before the double opt-in: still read, as the state they meant.
+LEGACY_INTRODUCTION_STATUSES = {"offered": "asked-a"}
+INTRODUCTION_OUTCOMES = ("good", "neutral", "bad")
+INTRODUCTION_DECLINERS = ("a", "b", "you")
+# When each state was reached: one property per step, so Cypher can ask "asked since when?".
+INTRODUCTION_STEP_TIMES = {"asked-a": "asked_a_at", "a-agreed": "a_agreed_at", "asked-b": "asked_b_at",
+                           "agreed": "agreed_at", "made": "made_at", "declined": "declined_at"}
+# Free-text outcomes from before the closed list: these words meant it went nowhere, anything else
+# was counted as good (the rule the suggestions learnt by until then).
+_BAD_OUTCOME_WORDS = ("no follow", "nothing came", "went nowhere", "never ", "no reply", "no response",
+                      "didn't", "did not", "ghosted")
 
 
 def check_choice(record: str, field: str, value: str, allowed: tuple[str, ...]) -> None:
@@ -57,6 +69,56 @@ def fold(text: str) -> str:
     nfkd = unicodedata.normalize("NFKD", unicodedata.normalize("NFC", text))
     bare = "".join(c for c in nfkd if not unicodedata.combining(c))
     return " ".join(bare.casefold().split())
+
+
+# Tags as people type them, folded onto one spelling: the words a how-met tag is made of
+# (SCHEMA.md lists the usual ones). Only these lose a plural "s", so "business" and
+# "news" stay as they are; a word joined to "ex" ("excolleague") is split off only if listed.
+TAG_WORDS = frozenset({
+    "colleague", "friend", "conference", "neighbour", "interviewer", "classmate", "client", "investor",
+    "mentor", "mentee", "founder", "recruiter", "teammate", "flatmate", "housemate", "roommate", "boss",
+    "manager", "partner", "parent", "cousin", "event", "meetup", "student", "customer",
+    "supplier", "peer",
+})
+TAG_SYNONYMS = {"neighbor": "neighbour", "coworker": "colleague", "co-worker": "colleague",
+                "workmate": "colleague", "meet-up": "meetup"}
+_TAG_PLURALS = {"bosses": "boss", **{f"{w}s": w for w in TAG_WORDS if not w.endswith("s")},
+                **{f"{w}s": s for w, s in TAG_SYNONYMS.items()}}
+
+
+def canonical_tag(text: str) -> str:
+    """The one spelling of a tag: lower case, single spaces, plurals and synonyms folded.
+
+    Every writer of tags (the CLI, imports, the dashboard) goes through here, so one label
+    typed three ways is one (:Tag) node.
+
+    >>> [canonical_tag(t) for t in ("ex-colleagues", "Ex colleague", "excolleague", " EX_Colleague ")]
+    ['ex-colleague', 'ex-colleague', 'ex-colleague', 'ex-colleague']
+    >>> [canonical_tag(t) for t in ("Colleagues", "friends", "conferences", "school friends", "Neighbors")]
+    ['colleague', 'friend', 'conference', 'school friend', 'neighbour']
+    >>> [canonical_tag(t) for t in ("business", "news", "networking event", "climbing", "  ")]
+    ['business', 'news', 'networking event', 'climbing', '']
+    """
+    words = text.replace("_", " ").lower().split()
+    if not words:
+        return ""
+    *head, last = words
+    glued = re.fullmatch(r"ex-?([a-z].*)", last)
+    ex = bool(glued) and (last.startswith("ex-") or _tag_word(glued.group(1)) in TAG_WORDS)
+    if head and head[-1] in ("ex", "ex-"):
+        head, ex = head[:-1], True
+    word = _tag_word(glued.group(1) if ex and glued else last)
+    return " ".join([*head, f"ex-{word}" if ex else word])
+
+
+def _tag_word(word: str) -> str:
+    word = _TAG_PLURALS.get(word, word)
+    return TAG_SYNONYMS.get(word, word)
+
+
+def canonical_tags(values: list[str]) -> list[str]:
+    """``values`` as canonical tags, each once, in the order given; empty ones left out."""
+    return list(dict.fromkeys(t for t in map(canonical_tag, values) if t))
 
 
 def normalize_email(text: str) -> str:
@@ -137,6 +199,9 @@ class Person:
     skills: list[str] = field(default_factory=list)
     interests: list[str] = field(default_factory=list)
     needs: list[str] = field(default_factory=list)
+    # Conversation openers ("ask about the marathon"): a list property, not nodes, since
+    # they belong to this one person and link them to nobody.
+    openers: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -186,9 +251,28 @@ class Favor:
         check_choice("favor", "status", self.status, FAVOR_STATUSES)
 
 
+def legacy_outcome(text: str | None) -> str | None:
+    """The closed outcome a free-text one meant: ``"no follow-up"`` -> bad, ``"hired"`` -> good."""
+    if text is None or text in INTRODUCTION_OUTCOMES:
+        return text
+    folded = fold(text) + " "
+    return "bad" if any(w in folded for w in _BAD_OUTCOME_WORDS) else "good"
+
+
+def canonical_status(status: str) -> str:
+    return LEGACY_INTRODUCTION_STATUSES.get(status, status)
+
+
 @dataclass
 class Introduction:
-    """``made_by`` introduced ``a`` and ``b`` (usually the owner did)."""
+    """``made_by`` introducing ``a`` and ``b``: double opt-in, ``a`` is asked first.
+
+    ``status`` is where it stands (INTRODUCTION_STATUSES); each step's time is kept in its
+    ``*_at`` field, ``at`` is when it was first recorded. ``outcome`` (good, neutral, bad) says
+    how a made one went; free text goes to ``note``. Old records still load: ``offered``
+    becomes ``asked-a``, a free-text outcome moves to ``note`` and is read as good or bad
+    (``legacy_outcome``), and a state without its time takes ``at``.
+    """
 
     id: str
     at: datetime
@@ -198,9 +282,30 @@ class Introduction:
     status: str = "made"
     outcome: str | None = None
     note: str | None = None
+    declined_by: str | None = None  # a, b or you
+    why: str | None = None          # why they should meet (the suggestion's explanation, or yours)
+    skipped_opt_in: bool = False    # made outside Kith, without the two asks
+    asked_a_at: datetime | None = None
+    a_agreed_at: datetime | None = None
+    asked_b_at: datetime | None = None
+    agreed_at: datetime | None = None
+    made_at: datetime | None = None
+    declined_at: datetime | None = None
+    outcome_at: datetime | None = None
 
     def __post_init__(self) -> None:
-        check_choice("introduction", "status", self.status, INTRODUCTION_STATUSES)
+        check_choice("introduction", "status", self.status,
+                     (*INTRODUCTION_STATUSES, *LEGACY_INTRODUCTION_STATUSES))
+        self.status = canonical_status(self.status)
+        if self.outcome is not None and self.outcome not in INTRODUCTION_OUTCOMES:
+            text = self.outcome
+            self.outcome = legacy_outcome(text)
+            self.note = f"{text}; {self.note}" if self.note and text not in self.note else (self.note or text)
+        if self.declined_by is not None:
+            check_choice("introduction", "declined_by", self.declined_by, INTRODUCTION_DECLINERS)
+        step_time = INTRODUCTION_STEP_TIMES.get(self.status)
+        if step_time and getattr(self, step_time) is None:
+            setattr(self, step_time, self.at)
 
 
 @dataclass

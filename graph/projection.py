@@ -15,16 +15,18 @@ import networkx as nx
 import pandas as pd
 
 from graph import queries as Q
+from graph.model import canonical_status, legacy_outcome
 
 
 @dataclass
 class Projection:
     owner: str | None
     people: pd.DataFrame          # index id: name, me, title, company, location, birth_*, cadence_days, lists
+    #                               (children, skills, needs, interests, tags, schools)
     knows: pd.DataFrame           # a, b, since
     participation: pd.DataFrame   # interaction, at, channel, kind, initiated_by, person
     favors: pd.DataFrame          # id, person, at, direction, kind, status
-    introductions: pd.DataFrame   # id, a, b, made_by, at, status, outcome
+    introductions: pd.DataFrame   # id, a (asked first), b, made_by, at, status, outcome, declined_by
     changes: pd.DataFrame         # person, field, old, new, at
 
     @cached_property
@@ -68,7 +70,7 @@ def load(store) -> Projection:
     """Read everything analytics need, in six queries."""
     people = pd.DataFrame(_records(store, Q.PROJECT_PEOPLE),
                           columns=["id", "name", "me", "title", "company", "location", "birth_month", "birth_day",
-                                   "birth_year", "cadence_days", "skills", "needs", "interests", "tags",
+                                   "birth_year", "cadence_days", "children", "skills", "needs", "interests", "tags",
                                    "schools"]).set_index("id")
     owner = people.index[people["me"]].min() if people["me"].any() else None
     knows = pd.DataFrame(_records(store, Q.PROJECT_KNOWS), columns=["a", "b", "since"])
@@ -79,8 +81,34 @@ def load(store) -> Projection:
                           columns=["id", "person", "at", "direction", "kind", "status"])
     favors["at"] = _utc(favors["at"])
     intros = pd.DataFrame(_records(store, Q.PROJECT_INTRODUCTIONS),
-                          columns=["id", "a", "b", "made_by", "at", "status", "outcome"])
+                          columns=["id", "a", "b", "made_by", "at", "status", "outcome", "declined_by"])
     intros["at"] = _utc(intros["at"])
+    # Records from before the double opt-in read as what they meant (graph/model.py).
+    intros["status"] = intros["status"].map(canonical_status)
+    intros["outcome"] = intros["outcome"].map(legacy_outcome, na_action="ignore")
     changes = pd.DataFrame(_records(store, Q.PROJECT_CHANGES), columns=["person", "field", "old", "new", "at"])
     changes["at"] = _utc(changes["at"])
     return Projection(owner, people, knows, participation, favors, intros, changes)
+
+
+def load_tie(store, person: str) -> Projection:
+    """Only what the owner's tie with ``person`` needs: the interactions the two shared.
+
+    A tie's strength depends on that pair's history alone, so ``reports.build.owner_ties`` on
+    this gives the same number as on the whole graph, without reading the whole graph
+    (``kith person show`` is a glance, not a report). No owner: a projection without one.
+    """
+    owner = store.owner()
+    owner_id = owner["id"] if owner else None
+    people = pd.DataFrame({"name": [owner["name"]] if owner else [], "me": [True] if owner else []},
+                          index=pd.Index([owner_id] if owner else [], name="id"))
+    rows = []
+    if owner_id is not None and person != owner_id:
+        with store.session() as s:
+            rows = [r.data() for r in s.run(Q.PROJECT_TIE, owner=owner_id, person=person)]
+    participation = pd.DataFrame(rows, columns=["interaction", "at", "channel", "kind", "initiated_by", "person"])
+    participation["at"] = _utc(participation["at"])
+    return Projection(owner_id, people, pd.DataFrame(columns=["a", "b", "since"]), participation,
+                      pd.DataFrame(columns=["id", "person", "at", "direction", "kind", "status"]),
+                      pd.DataFrame(columns=["id", "a", "b", "made_by", "at", "status", "outcome"]),
+                      pd.DataFrame(columns=["person", "field", "old", "new", "at"]))

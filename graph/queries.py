@@ -32,6 +32,7 @@ SCHEMA = [
     "CREATE CONSTRAINT source_record_id IF NOT EXISTS FOR (n:SourceRecord) REQUIRE n.id IS UNIQUE",
     "CREATE CONSTRAINT change_id IF NOT EXISTS FOR (n:Change) REQUIRE n.id IS UNIQUE",
     "CREATE CONSTRAINT merge_id IF NOT EXISTS FOR (n:Merge) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT kith_state_id IF NOT EXISTS FOR (n:KithState) REQUIRE n.id IS UNIQUE",
     "CREATE INDEX person_name_key IF NOT EXISTS FOR (n:Person) ON (n.name_key)",
     "CREATE INDEX person_me IF NOT EXISTS FOR (n:Person) ON (n.me)",
     # No index on Interaction.at or .source: every reader reaches interactions through a
@@ -65,6 +66,21 @@ ADD_SKILLS = _attach("Skill", "HAS_SKILL")
 ADD_NEEDS = _attach("Skill", "NEEDS")
 ADD_INTERESTS = _attach("Interest", "INTERESTED_IN")
 
+
+def _detach(label: str, rel: str) -> str:
+    """Take named things off people (``kith person set --no-skill``); the shared node stays for the others."""
+    return f"""
+UNWIND $rows AS row
+MATCH (:Person {{id: row.person}})-[r:{rel}]->(:{label} {{id: row.id}})
+DELETE r
+"""
+
+
+UNTAG_PEOPLE = _detach("Tag", "TAGGED")
+REMOVE_SKILLS = _detach("Skill", "HAS_SKILL")
+REMOVE_NEEDS = _detach("Skill", "NEEDS")
+REMOVE_INTERESTS = _detach("Interest", "INTERESTED_IN")
+
 # An undirected MERGE finds the tie whichever way it was first stored.
 LINK_KNOWS = """
 UNWIND $rows AS row
@@ -96,15 +112,46 @@ SET f.at = row.at, f.direction = row.direction, f.kind = row.kind,
 MERGE (f)-[:WITH]->(p)
 """
 
+# -- entering favors and ties by hand (kith favor, favor-answer, unlink) ----------
+
+# Newest first: `kith favor-answer` answers the latest ask still waiting.
+PENDING_ASKS = """
+MATCH (f:Favor {direction: 'asked', status: 'pending'})-[:WITH]->(:Person {id: $person})
+RETURN f.id AS id, f.at AS at, f.kind AS kind, f.note AS note
+ORDER BY f.at DESC, f.id DESC
+"""
+
+FAVOR_WITH = """
+MATCH (f:Favor {id: $id})-[:WITH]->(p:Person)
+RETURN f.id AS id, f.direction AS direction, f.status AS status, f.kind AS kind, p.id AS person
+"""
+
+SET_FAVOR_STATUS = """
+MATCH (f:Favor {id: $id})
+SET f.status = $status
+"""
+
+UNLINK_KNOWS = """
+MATCH (:Person {id: $a})-[k:KNOWS]-(:Person {id: $b})
+DELETE k
+RETURN count(*) AS deleted
+"""
+
 RECORD_INTRODUCTIONS = """
 UNWIND $rows AS row
 MATCH (a:Person {id: row.a})
 MATCH (b:Person {id: row.b})
 MATCH (m:Person {id: row.made_by})
 MERGE (n:Introduction {id: row.id})
-SET n.at = row.at, n.status = row.status, n.outcome = row.outcome, n.note = row.note
-MERGE (n)-[:INTRODUCED]->(a)
-MERGE (n)-[:INTRODUCED]->(b)
+SET n.at = row.at, n.status = row.status, n.outcome = row.outcome, n.note = row.note,
+    n.declined_by = row.declined_by, n.why = row.why, n.skipped_opt_in = row.skipped_opt_in,
+    n.asked_a_at = row.asked_a_at, n.a_agreed_at = row.a_agreed_at, n.asked_b_at = row.asked_b_at,
+    n.agreed_at = row.agreed_at, n.made_at = row.made_at, n.declined_at = row.declined_at,
+    n.outcome_at = row.outcome_at
+MERGE (n)-[ra:INTRODUCED]->(a)
+SET ra.role = 'a'
+MERGE (n)-[rb:INTRODUCED]->(b)
+SET rb.role = 'b'
 MERGE (m)-[:MADE]->(n)
 """
 
@@ -206,6 +253,7 @@ MATCH (p:Person)
 RETURN p.id AS id, p.name AS name, coalesce(p.me, false) AS me, p.title AS title,
        p.company AS company, p.location AS location, p.birth_month AS birth_month,
        p.birth_day AS birth_day, p.birth_year AS birth_year, p.cadence_days AS cadence_days,
+       coalesce(p.children, []) AS children,
        [(p)-[:HAS_SKILL]->(s:Skill) | s.name] AS skills,
        [(p)-[:NEEDS]->(s:Skill) | s.name] AS needs,
        [(p)-[:INTERESTED_IN]->(i:Interest) | i.name] AS interests,
@@ -226,18 +274,34 @@ RETURN i.id AS interaction, i.at AS at, i.channel AS channel, i.kind AS kind,
        i.initiated_by AS initiated_by, p.id AS person
 """
 
+# One tie only (`kith person show`): the interactions the owner and one person shared, with
+# just the two of them as participants: all a tie's strength depends on.
+PROJECT_TIE = """
+MATCH (:Person {id: $owner})<-[:WITH]-(i:Interaction)-[:WITH]->(:Person {id: $person})
+MATCH (i)-[:WITH]->(q:Person)
+WHERE q.id = $owner OR q.id = $person
+RETURN i.id AS interaction, i.at AS at, i.channel AS channel, i.kind AS kind,
+       i.initiated_by AS initiated_by, q.id AS person
+"""
+
 PROJECT_FAVORS = """
 MATCH (f:Favor)-[:WITH]->(p:Person)
 RETURN f.id AS id, p.id AS person, f.at AS at, f.direction AS direction, f.kind AS kind,
        f.status AS status
 """
 
+# A is the one asked first: the INTRODUCED link's role says which (records from before
+# roles existed have none and come in id order). Not ORDER BY before collect: ArcadeDB
+# aggregates in match order.
 PROJECT_INTRODUCTIONS = """
-MATCH (m:Person)-[:MADE]->(n:Introduction)-[:INTRODUCED]->(p:Person)
-WITH m, n, collect(p.id) AS pair
-WHERE size(pair) = 2
+MATCH (m:Person)-[:MADE]->(n:Introduction)-[r:INTRODUCED]->(p:Person)
+WITH m, n, collect({role: r.role, id: p.id}) AS ends
+WHERE size(ends) = 2
+WITH m, n, CASE WHEN ends[0].role = 'b' OR ends[1].role = 'a'
+                  OR (ends[0].role IS NULL AND ends[1].role IS NULL AND ends[0].id > ends[1].id)
+                THEN [ends[1].id, ends[0].id] ELSE [ends[0].id, ends[1].id] END AS pair
 RETURN n.id AS id, pair[0] AS a, pair[1] AS b, m.id AS made_by, n.at AS at, n.status AS status,
-       n.outcome AS outcome
+       n.outcome AS outcome, n.declined_by AS declined_by
 """
 
 PROJECT_CHANGES = """
@@ -245,16 +309,36 @@ MATCH (c:Change)-[:OF]->(p:Person)
 RETURN p.id AS person, c.field AS field, c.old AS old, c.new AS new, c.at AS at
 """
 
-INTRODUCTION_BETWEEN = """
-MATCH (a:Person {id: $a})<-[:INTRODUCED]-(n:Introduction)-[:INTRODUCED]->(b:Person {id: $b})
-RETURN n.id AS id, n.at AS at, n.status AS status, n.outcome AS outcome
-ORDER BY n.at DESC
-LIMIT 1
+# Every introduction with all its properties, newest first (`kith intro list`, the dashboard).
+INTRODUCTIONS = """
+MATCH (m:Person)-[:MADE]->(n:Introduction)-[r:INTRODUCED]->(p:Person)
+WITH m, n, collect({role: r.role, id: p.id}) AS ends
+WHERE size(ends) = 2
+WITH m, n, CASE WHEN ends[0].role = 'b' OR ends[1].role = 'a'
+                  OR (ends[0].role IS NULL AND ends[1].role IS NULL AND ends[0].id > ends[1].id)
+                THEN [ends[1].id, ends[0].id] ELSE [ends[0].id, ends[1].id] END AS pair
+RETURN properties(n) AS props, pair[0] AS a, pair[1] AS b, m.id AS made_by
+ORDER BY n.at DESC, n.id
 """
 
-SET_INTRODUCTION_OUTCOME = """
-MATCH (n:Introduction {id: $id})
-SET n.outcome = $outcome, n.status = coalesce($status, n.status)
+PEOPLE_NAMES = """
+MATCH (p:Person)
+WHERE p.id IN $ids
+RETURN p.id AS id, p.name AS name
+"""
+
+# The latest introduction between two people, whichever of them was A.
+INTRODUCTION_BETWEEN = """
+MATCH (:Person {id: $a})<-[:INTRODUCED]-(n:Introduction)-[:INTRODUCED]->(:Person {id: $b})
+MATCH (m:Person)-[:MADE]->(n)-[r:INTRODUCED]->(p:Person)
+WITH m, n, collect({role: r.role, id: p.id}) AS ends
+WHERE size(ends) = 2
+WITH m, n, CASE WHEN ends[0].role = 'b' OR ends[1].role = 'a'
+                  OR (ends[0].role IS NULL AND ends[1].role IS NULL AND ends[0].id > ends[1].id)
+                THEN [ends[1].id, ends[0].id] ELSE [ends[0].id, ends[1].id] END AS pair
+RETURN properties(n) AS props, pair[0] AS a, pair[1] AS b, m.id AS made_by
+ORDER BY n.at DESC, n.id DESC
+LIMIT 1
 """
 
 # -- forgetting a person: run together in one transaction, in this order -------
@@ -465,6 +549,11 @@ RETURN p {.*} AS person,
        [(p)<-[:WITH]-(i:Interaction) | i.at] AS interaction_times
 """
 
+SET_OWNER_FLAG = """
+MATCH (p:Person {id: $id})
+SET p.me = true
+"""
+
 OWNER = """
 MATCH (p:Person)
 WHERE p.me = true
@@ -492,6 +581,20 @@ RETURN p.id AS id, p.name AS name
 ORDER BY p.id
 """
 
+# The change marker: every write transaction Kith commits sets a fresh token on one node, so
+# a reader (the dashboard's cache) sees any change, from any process, with one cheap query,
+# including edits that leave every count as it was (a new owner, a cadence). A token rather
+# than a counter: no read-modify-write inside the writer's transaction.
+TOUCH = """
+MERGE (k:KithState {id: 'state'})
+SET k.version = $token, k.changed_at = $at
+"""
+
+STATE_VERSION = """
+OPTIONAL MATCH (k:KithState {id: 'state'})
+RETURN k.version AS version, k.changed_at AS changed_at
+"""
+
 COUNTS = """
 CALL () { MATCH (p:Person) RETURN count(p) AS people }
 CALL () { MATCH ()-[k:KNOWS]->() RETURN count(k) AS knows }
@@ -515,6 +618,61 @@ WIPE = """
 MATCH (n)
 DETACH DELETE n
 """
+
+# -- export and restore (kith/export.py) ------------------------------------------
+#
+# An export reads every node and every relationship whatever its label or type, so that
+# nothing the graph holds can be left out unseen; kith/export.py sorts them into the
+# file's arrays. A restore creates them again with CREATE (never MERGE: two records that
+# look alike stay two), one statement per label and per kind of relationship, since
+# neither can be a parameter.
+
+EXPORT_NODES = """
+MATCH (n)
+RETURN labels(n) AS labels, properties(n) AS props
+"""
+
+EXPORT_RELATIONSHIPS = """
+MATCH (a)-[r]->(b)
+RETURN type(r) AS type, a.id AS start, labels(a) AS start_labels, b.id AS end, labels(b) AS end_labels,
+       properties(r) AS props
+"""
+
+LABEL_COUNTS = """
+MATCH (n)
+UNWIND labels(n) AS label
+RETURN label, count(*) AS n
+ORDER BY label
+"""
+
+REL_COUNTS = """
+MATCH ()-[r]->()
+RETURN type(r) AS type, count(*) AS n
+ORDER BY type
+"""
+
+# What a restore needs to be empty: everything but Kith's own bookkeeping (the change marker).
+GRAPH_SIZE = """
+MATCH (n)
+WHERE NOT n:KithState
+RETURN count(n) AS nodes
+"""
+
+# The labels a restore can create: every node Kith writes has exactly one of these.
+RESTORE_LABELS = ("Person", "Interaction", "Favor", "Introduction", "Organization", "School", "Event",
+                  "Skill", "Interest", "Tag", "SourceRecord", "Change", "Merge")
+for _label in RESTORE_LABELS:
+    globals()[f"RESTORE_{_label.upper()}"] = _lines("UNWIND $rows AS row", f"CREATE (n:{_label})",
+                                                    "SET n = row.props")
+# Every relationship touches a person: PERSON_RELS lists them all (RESTORE_REL_KNOWS …).
+for _rel in PERSON_RELS:
+    _start, _end = _rel.ends
+    globals()[f"RESTORE_REL_{_rel.suffix}"] = _lines("UNWIND $rows AS row",
+                                                     f"MATCH (s:{_start} {{id: row.start}})",
+                                                     f"MATCH (e:{_end} {{id: row.end}})",
+                                                     f"CREATE (s)-[r:{_rel.type}]->(e)",
+                                                     "SET r = row.props")
+del _label, _rel, _start, _end
 
 
 def statements() -> dict[str, str]:

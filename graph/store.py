@@ -20,9 +20,13 @@ from typing import Any
 
 from neo4j import Driver, GraphDatabase, ManagedTransaction
 
+from graph import edit as E
+from graph import introductions as flow
 from graph import merge as M
 from graph import queries as Q
 from graph.model import (
+    FAVOR_STATUSES,
+    INTRODUCTION_STEP_TIMES,
     Attendance,
     Birthday,
     Employment,
@@ -33,6 +37,7 @@ from graph.model import (
     Network,
     Person,
     Study,
+    canonical_tag,
     fold,
     new_id,
     normalize_email,
@@ -41,7 +46,7 @@ from graph.model import (
 )
 from graph.server import DATABASE, ROOT_USER, EmbeddedServer
 from kith import clock
-from kith.errors import NoOwner, StoreError  # StoreError stays importable from graph.store, as before
+from kith.errors import InvalidRecord, NoOwner, StoreError  # StoreError stays importable from graph.store, as before
 
 BATCH = 5_000  # rows per UNWIND: large enough to amortise a round trip, small enough for the heap
 IMPORT_BATCH = 10_000  # imports are mostly interactions: bigger batches than BATCH measured faster
@@ -192,7 +197,7 @@ class Store:
                 interactions = tx.run(Q.FORGET_PRIVATE_INTERACTIONS, id=person_id).single()["deleted"]
                 other = tx.run(Q.FORGET_RECORDS_ABOUT, id=person_id).single()["deleted"]
                 people = tx.run(Q.FORGET_PERSON, id=person_id).single()["deleted"]
-                tx.commit()
+                _commit(tx)
         return Forgotten(people=people, interactions=interactions, records_about_them=other)
 
     # -- merging two records of one person -------------------------------------------
@@ -225,7 +230,7 @@ class Store:
                 tx.run(Q.FORGET_PERSON, id=drop_id).consume()
                 tx.run(Q.RECORD_MERGE, id=merge_id, at=clock.now(), keep=keep_id, drop=drop_id,
                        keep_name=keep.get("name"), drop_name=drop.get("name"), snapshot=snapshot).consume()
-                tx.commit()
+                _commit(tx)
         return merge_id
 
     def undo_merge(self, merge_id: str | None = None) -> UndoneMerge:
@@ -267,7 +272,7 @@ class Store:
                 tx.run(Q.SET_INITIATED_BY, ids=plan.initiated, person=plan.drop).consume()
                 tx.run(Q.SET_PERSON_PROPERTIES, id=plan.keep, props=plan.keep_props).consume()
                 tx.run(Q.MARK_MERGE_UNDONE, id=merge_id, at=clock.now()).consume()
-                tx.commit()
+                _commit(tx)
         return UndoneMerge(merge_id, plan.keep, plan.drop, plan.keep_props.get("name"), plan.drop_props.get("name"))
 
     def not_same(self, a: str, b: str) -> None:
@@ -277,8 +282,7 @@ class Store:
         missing = self._missing({a, b})
         if missing:
             raise StoreError(f"unknown person id(s): {', '.join(sorted(missing))}")
-        with self.session() as s:
-            s.run(Q.RECORD_NOT_SAME, a=a, b=b).consume()
+        self._run_write(Q.RECORD_NOT_SAME, a=a, b=b)
 
     def merges(self) -> list[dict[str, Any]]:
         """Every recorded merge, newest first: id, at, keep, drop, keep_name, drop_name, undone."""
@@ -328,27 +332,126 @@ class Store:
 
     # -- introductions ---------------------------------------------------------------
 
-    def introduce(self, a: str, b: str, *, status: str = "made", note: str | None = None,
-                  at: datetime | None = None) -> str:
-        """Record that the owner introduced ``a`` and ``b`` (or, with status "declined", chose not to)."""
+    # Double opt-in: the steps' rules are graph/introductions.py's; these read, apply, write back.
+
+    def introductions(self) -> list[Introduction]:
+        """Every introduction, newest first (A is the one asked first)."""
+        return [_introduction_from_row(r) for r in self.read(Q.INTRODUCTIONS)]
+
+    def names(self, ids: Iterable[str]) -> dict[str, str]:
+        """Person id -> name, for the ids that exist."""
+        ids = sorted(set(ids))
+        return {r["id"]: r["name"] for r in self.read(Q.PEOPLE_NAMES, ids=ids)} if ids else {}
+
+    def introduction_between(self, a: str, b: str) -> Introduction | None:
+        """The latest introduction between ``a`` and ``b`` (in either order), or None."""
+        rows = self.read(Q.INTRODUCTION_BETWEEN, a=a, b=b)
+        return _introduction_from_row(rows[0]) if rows else None
+
+    def start_introduction(self, a: str, b: str, *, why: str | None = None,
+                           at: datetime | None = None) -> tuple[Introduction, bool]:
+        """The introduction between ``a`` and ``b``: the one recorded, else a new ``suggested`` one.
+
+        Returns it and whether it is new. ``a`` is the one you will ask first.
+        """
+        found = self.introduction_between(a, b)
+        if found is not None:
+            return found, False
+        intro = Introduction(new_id("n"), at or clock.now(), a, b, self._introducer(a, b), "suggested", why=why)
+        self.record_introductions([intro])
+        return intro, True
+
+    def introduction_step(self, a: str, b: str, step: str, *, by: str | None = None, skip_opt_in: bool = False,
+                          note: str | None = None, at: datetime | None = None) -> Introduction:
+        """Move the introduction between ``a`` and ``b`` on to ``step`` (checked: StepError if not allowed).
+
+        With ``skip_opt_in``, ``made`` needs no earlier record: one you made outside Kith.
+        """
+        flow.check_step(step)
+        intro = self.introduction_between(a, b)
+        if intro is None:
+            if not (step == "made" and skip_opt_in):
+                raise StoreError("no introduction between them is recorded: `kith introduce A B` first")
+            intro = Introduction(new_id("n"), at or clock.now(), a, b, self._introducer(a, b), "suggested")
+        intro = flow.advance(intro, step, at or clock.now(), by=by, skip_opt_in=skip_opt_in, note=note)
+        self.record_introductions([intro])
+        return intro
+
+    def introduction_outcome(self, a: str, b: str, outcome: str, *, note: str | None = None,
+                             at: datetime | None = None) -> Introduction:
+        """Record how the made introduction between ``a`` and ``b`` went: good, neutral or bad."""
+        intro = self.introduction_between(a, b)
+        if intro is None:
+            raise StoreError("no introduction between them is recorded: `kith introduce A B` first")
+        intro = flow.with_outcome(intro, outcome, at or clock.now(), note=note)
+        self.record_introductions([intro])
+        return intro
+
+    def _introducer(self, a: str, b: str) -> str:
         owner = self.owner()
         if owner is None:
             raise NoOwner()
         if a == b:
             raise StoreError("an introduction needs two different people")
-        # The status is the model's to check: Introduction refuses one it does not know.
-        intro = Introduction(new_id("n"), at or clock.now(), a, b, owner["id"], status, note=note)
-        self.record_introductions([intro])
-        return intro.id
+        return owner["id"]
 
-    def introduction_outcome(self, a: str, b: str, outcome: str, status: str | None = None) -> str:
-        """Record how the latest introduction between ``a`` and ``b`` went."""
-        rows = self.read(Q.INTRODUCTION_BETWEEN, a=a, b=b)
-        if not rows:
-            raise StoreError("no introduction between them is recorded: `kith introduce A B` first")
+    # -- entering by hand: one person's details, favors, who knows whom -----------------
+
+    def edit_person(self, person_id: str, edit: E.PersonEdit, *, source: str = "cli") -> E.EditPlan:
+        """Change one person's details in one transaction; returns the plan (``changes`` says what changed).
+
+        Read and written whole (graph/edit.py plans it): properties the edit does not name
+        stay exactly as they were. A value to remove that is not there refuses the whole edit.
+        """
         with self.session() as s:
-            s.run(Q.SET_INTRODUCTION_OUTCOME, id=rows[0]["id"], outcome=outcome, status=status).consume()
-        return rows[0]["id"]
+            with s.begin_transaction() as tx:
+                props = _read_person(tx, person_id)
+                row = tx.run(Q.GET_PERSON, id=person_id).single()
+                plan = E.plan_edit(props, {attr: list(row[attr]) for attr in _NAMED_LISTS}, edit, source=source)
+                if not plan.changes:
+                    return plan
+                tx.run(Q.SET_PERSON_PROPERTIES, id=person_id, props=plan.props).consume()
+                for attr, names in plan.attach.items():
+                    _write(tx, _NAMED_LISTS[attr], [_named_row(person_id, attr, n) for n in names])
+                for attr, names in plan.detach.items():
+                    _write(tx, _UNNAMED_LISTS[attr], [_named_row(person_id, attr, n) for n in names])
+                _commit(tx)
+        return plan
+
+    def pending_asks(self, person_id: str) -> list[dict[str, Any]]:
+        """Favors you asked of this person that are still unanswered, newest first: id, at, kind, note."""
+        return [{**r, "at": _to_datetime(r["at"])} for r in self.read(Q.PENDING_ASKS, person=person_id)]
+
+    def answer_favor(self, person_id: str, status: str, favor_id: str | None = None) -> str:
+        """Record the answer to an ask of yours: the latest pending one of ``person_id``, or ``favor_id``."""
+        if status not in FAVOR_STATUSES or status == "pending":
+            raise InvalidRecord(f"answer {status!r} is not one of: yes, no, ignored")
+        if favor_id is None:
+            asks = self.pending_asks(person_id)
+            if not asks:
+                raise StoreError(f"{person_id} has no pending ask of yours to answer "
+                                 "(record one with `kith favor PERSON --asked --kind …`)")
+            favor_id = asks[0]["id"]
+        else:
+            rows = self.read(Q.FAVOR_WITH, id=favor_id)
+            if not rows:
+                raise StoreError(f"no favor with id {favor_id!r}")
+            if rows[0]["person"] != person_id:
+                raise StoreError(f"favor {favor_id} is with {rows[0]['person']}, not {person_id}")
+            if rows[0]["direction"] != "asked":
+                raise StoreError(f"favor {favor_id} was {rows[0]['direction']}, not asked: only asks have answers")
+        self._run_write(Q.SET_FAVOR_STATUS, id=favor_id, status=status)
+        return favor_id
+
+    def unlink(self, a: str, b: str) -> int:
+        """Remove the KNOWS between two people; ``StoreError`` when none is recorded."""
+        with self.session() as s:
+            with s.begin_transaction() as tx:
+                deleted = tx.run(Q.UNLINK_KNOWS, a=a, b=b).single()["deleted"]
+                if not deleted:
+                    raise StoreError(f"{a} and {b} are not recorded as knowing each other")
+                _commit(tx)
+        return deleted
 
     # -- reads -------------------------------------------------------------------
 
@@ -389,12 +492,32 @@ class Store:
         listed = "; ".join(f"{m['name']} ({m['id']})" for m in matches[:5])
         raise StoreError(f"{ref!r} matches several people: {listed}. Use an id.")
 
+    def people_named(self, name: str) -> list[dict[str, Any]]:
+        """Everyone whose name is ``name``, case and accents ignored: id and name."""
+        return self.read(Q.FIND_BY_NAME_KEY, key=fold(name))
+
+    def set_owner_flag(self, person_id: str) -> None:
+        """Mark ``person_id`` as the owner (``me``); refused when the graph has another owner."""
+        current = self.owner()
+        if current and current["id"] != person_id:
+            raise StoreError(f"the graph already has an owner: {current['name']} ({current['id']})")
+        self._run_write(Q.SET_OWNER_FLAG, id=person_id)
+
     def owner(self) -> dict[str, Any] | None:
         rows = self.read(Q.OWNER)
         return rows[0] if rows else None
 
     def counts(self) -> dict[str, int]:
         return self.read(Q.COUNTS)[0]
+
+    def version(self) -> str:
+        """The change marker: a token every committed write replaces (``""`` before the first write).
+
+        Cheap (one node by id): the dashboard reads it on every page view to know whether
+        anything changed, whoever wrote it.
+        """
+        rows = self.read(Q.STATE_VERSION)
+        return (rows[0]["version"] or "") if rows else ""
 
     # -- helpers -------------------------------------------------------------------
 
@@ -408,7 +531,14 @@ class Store:
             with s.begin_transaction() as tx:
                 for query, rows in steps:
                     _write(tx, query, rows, batch=batch, progress=progress, total=total)
-                tx.commit()
+                _commit(tx)
+
+    def _run_write(self, query: str, **params) -> None:
+        """One write statement in its own transaction, committed with the change marker."""
+        with self.session() as s:
+            with s.begin_transaction() as tx:
+                tx.run(query, **params).consume()
+                _commit(tx)
 
     def _missing(self, ids: set[str]) -> set[str]:
         if not ids:
@@ -424,9 +554,22 @@ class Store:
             raise StoreError(f"the graph already has an owner: {current['name']} ({current['id']})")
 
 
+def _commit(tx: ManagedTransaction) -> None:
+    """Commit a write transaction: every one of Kith's writes ends here, with the change marker set
+    in the same transaction (so a reader never sees the change without the marker, or the reverse)."""
+    touch(tx)
+    tx.commit()
+
+
+def touch(tx: ManagedTransaction) -> None:
+    tx.run(Q.TOUCH, token=new_id("v"), at=clock.now().isoformat()).consume()
+
+
 # -- records <-> rows -------------------------------------------------------------
 
 _NAMED_LISTS = {"tags": Q.TAG_PEOPLE, "skills": Q.ADD_SKILLS, "needs": Q.ADD_NEEDS, "interests": Q.ADD_INTERESTS}
+_UNNAMED_LISTS = {"tags": Q.UNTAG_PEOPLE, "skills": Q.REMOVE_SKILLS, "needs": Q.REMOVE_NEEDS,
+                  "interests": Q.REMOVE_INTERESTS}
 _ID_PREFIX = {"tags": "tag", "skills": "skill", "needs": "skill", "interests": "interest"}
 
 
@@ -443,9 +586,15 @@ def _people_steps(people: list[dict[str, Any]]) -> list[Step]:
     """Writing people given as field maps: their nodes, then their tags, skills, needs and interests."""
     steps = [(Q.UPSERT_PEOPLE, [{"id": p["id"], "props": _person_props(p)} for p in people])]
     for attr, query in _NAMED_LISTS.items():
-        steps.append((query, [{"person": p["id"], "id": f"{_ID_PREFIX[attr]}:{slug(name)}", "name": name.strip()}
-                              for p in people for name in p.get(attr) or [] if name.strip()]))
+        steps.append((query, [_named_row(p["id"], attr, name) for p in people for name in p.get(attr) or []
+                              if name.strip() and (attr != "tags" or canonical_tag(name))]))
     return steps
+
+
+def _named_row(person_id: str, attr: str, name: str) -> dict[str, str]:
+    """A row attaching (or detaching) one named thing; tags in their one canonical spelling."""
+    name = canonical_tag(name) if attr == "tags" else name.strip()
+    return {"person": person_id, "id": f"{_ID_PREFIX[attr]}:{slug(name)}", "name": name}
 
 
 def _read_person(tx: ManagedTransaction, person_id: str) -> dict[str, Any]:
@@ -533,8 +682,20 @@ def _favor_row(f: Favor) -> dict[str, Any]:
 
 
 def _introduction_row(n: Introduction) -> dict[str, Any]:
+    times = {k: utc(v) if v else None for k, v in ((t, getattr(n, t)) for t in (*INTRODUCTION_STEP_TIMES.values(),
+                                                                              "outcome_at"))}
     return {"id": n.id, "at": utc(n.at), "a": n.a, "b": n.b, "made_by": n.made_by, "status": n.status,
-            "outcome": n.outcome, "note": n.note}
+            "outcome": n.outcome, "note": n.note, "declined_by": n.declined_by, "why": n.why,
+            "skipped_opt_in": n.skipped_opt_in or None, **times}
+
+
+def _introduction_from_row(row: dict[str, Any]) -> Introduction:
+    """An Introduction as stored (old records too: the model reads their status and outcome)."""
+    props = dict(row["props"])
+    names = {f.name for f in fields(Introduction)} - {"a", "b", "made_by"}
+    kwargs = {k: (_to_datetime(v) if k == "at" or k.endswith("_at") else v) for k, v in props.items() if k in names}
+    kwargs["skipped_opt_in"] = bool(kwargs.get("skipped_opt_in"))
+    return Introduction(a=row["a"], b=row["b"], made_by=row["made_by"], **kwargs)
 
 
 def _employment_row(e: Employment) -> dict[str, Any]:

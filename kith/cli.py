@@ -113,6 +113,7 @@ def person_add(
     need: Annotated[list[str], typer.Option(help="Something they need help with (repeatable).")] = [],
     interest: Annotated[list[str], typer.Option(help="An interest (repeatable).")] = [],
     child: Annotated[list[str], typer.Option(help="A child's name (repeatable).")] = [],
+    opener: Annotated[list[str], typer.Option(help="A conversation opener: \"ask about the marathon\" (repeatable).")] = [],
     cadence: Annotated[Optional[int], typer.Option(help="Keep in touch every this many days (overrides the inferred rhythm).")] = None,
     me: Annotated[bool, typer.Option("--me", help="This is you, the owner of the graph.")] = False,
     id: Annotated[Optional[str], typer.Option(help="Use this id instead of a generated one.")] = None,
@@ -124,15 +125,17 @@ def person_add(
             phones=[normalize_phone(p, region) for p in phone],
             birthday=Birthday.parse(birthday) if birthday else None, company=company, title=title,
             location=location, notes=notes, met_how=met_how, tags=tag, skills=skill, needs=need,
-            interests=interest, children=child, me=me, sources=["cli"], cadence_days=cadence,
+            interests=interest, children=child, openers=opener, me=me, sources=["cli"], cadence_days=cadence,
         )
     except ValueError as e:
         fail(str(e))
     if not person.name:
         fail("the name is empty")
     with connect() as store:
-        store.upsert_people([person])
+        same_name = usecases.add_person(store, person)
     out.print(f"{person.name} saved as {person.id}")
+    if same_name:
+        err.print(f"[yellow]warning:[/] {escape(usecases.same_name_hint(person, same_name))}", highlight=False)
 
 
 @person_app.command("show")
@@ -140,20 +143,28 @@ def person_show(
     ref: Annotated[str, typer.Argument(help="An id, a full name or a unique part of one.")],
     health: Annotated[bool, typer.Option("--health", help="Also show health notes (sensitive).")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    as_of: Annotated[Optional[str], typer.Option(help="Tie strength as of this date (default today, or KITH_TODAY).")] = None,
 ) -> None:
-    """Show everything Kith knows about one person."""
+    """Show everything Kith knows about one person, and how strong your tie is."""
+    from graph import projection
+    from reports.glance import tie_glance
+
+    when = _as_of(as_of)
     with connect() as store:
         details = store.person(store.resolve(ref))
+        tie = tie_glance(projection.load_tie(store, details.person.id), details.person.id, when)
     p = details.person
     fields = {
         "id": p.id, "name": p.name, "emails": ", ".join(p.emails), "phones": ", ".join(p.phones),
         "birthday": str(p.birthday) if p.birthday else None, "company": p.company, "title": p.title,
         "location": p.location, "met": "; ".join(x for x in (p.met_how, p.met_where) if x) or None,
         "children": ", ".join(p.children), "tags": ", ".join(p.tags), "skills": ", ".join(p.skills),
-        "needs": ", ".join(p.needs), "interests": ", ".join(p.interests), "notes": p.notes,
+        "needs": ", ".join(p.needs), "interests": ", ".join(p.interests), "openers": "; ".join(p.openers),
+        "cadence": f"every {p.cadence_days} days" if p.cadence_days else None, "notes": p.notes,
         "jobs": "; ".join(f"{j['title'] or '?'} at {j['organization']}" for j in details.jobs),
         "knows": details.knows, "interactions": details.interactions,
         "last seen": details.last_seen.date().isoformat() if details.last_seen else None,
+        "tie strength": tie.line(),
         "sources": ", ".join(p.sources),
     }
     if health:
@@ -161,6 +172,7 @@ def person_show(
     elif p.health_notes:
         fields["health notes"] = "(hidden: pass --health to show)"
     if as_json:
+        fields["tie strength"] = {"strength": tie.strength, "explanation": tie.explanation, "as_of": when}
         print(json.dumps({k: v for k, v in fields.items() if v not in (None, "")}, indent=2, default=str))
         return
     table = Table(show_header=False, box=None, padding=(0, 2))
@@ -168,6 +180,56 @@ def person_show(
         if value not in (None, ""):
             table.add_row(f"[bold]{key}[/]", str(value))
     out.print(table)
+
+
+@person_app.command("set")
+def person_set(
+    ref: Annotated[str, typer.Argument(help="An id, a full name or a unique part of one.")],
+    skill: Annotated[list[str], typer.Option(help="Add something they are good at (repeatable).")] = [],
+    no_skill: Annotated[list[str], typer.Option("--no-skill", help="Remove a skill (repeatable).")] = [],
+    need: Annotated[list[str], typer.Option(help="Add something they need help with (repeatable).")] = [],
+    no_need: Annotated[list[str], typer.Option("--no-need", help="Remove a need (repeatable).")] = [],
+    interest: Annotated[list[str], typer.Option(help="Add an interest (repeatable).")] = [],
+    no_interest: Annotated[list[str], typer.Option("--no-interest", help="Remove an interest (repeatable).")] = [],
+    child: Annotated[list[str], typer.Option(help="Add a child's name (repeatable).")] = [],
+    no_child: Annotated[list[str], typer.Option("--no-child", help="Remove a child (repeatable).")] = [],
+    opener: Annotated[list[str], typer.Option(help="Add a conversation opener (repeatable).")] = [],
+    no_opener: Annotated[list[str], typer.Option("--no-opener", help="Remove an opener (repeatable).")] = [],
+    tag: Annotated[list[str], typer.Option(help="Add a how-met tag (repeatable).")] = [],
+    no_tag: Annotated[list[str], typer.Option("--no-tag", help="Remove a tag (repeatable).")] = [],
+    email: Annotated[list[str], typer.Option(help="Add an email address (repeatable).")] = [],
+    no_email: Annotated[list[str], typer.Option("--no-email", help="Remove an email address (repeatable).")] = [],
+    phone: Annotated[list[str], typer.Option(help="Add a phone number (repeatable).")] = [],
+    no_phone: Annotated[list[str], typer.Option("--no-phone", help="Remove a phone number (repeatable).")] = [],
+    region: Annotated[str, typer.Option(help="Country for phone numbers without a +code.")] = "GB",
+    health_notes: Annotated[Optional[str], typer.Option(help="Health notes (sensitive; \"\" clears them).")] = None,
+    cadence: Annotated[Optional[int], typer.Option(help="Keep in touch every this many days (0 clears).")] = None,
+    company: Annotated[Optional[str], typer.Option(help="\"\" clears it (like every text option here).")] = None,
+    title: Optional[str] = None,
+    location: Optional[str] = None,
+    notes: Optional[str] = None,
+    birthday: Annotated[Optional[str], typer.Option(help="YYYY-MM-DD, or --MM-DD without a year.")] = None,
+) -> None:
+    """Change an existing person: add or remove skills, needs, tags …, set or clear a field."""
+    from graph.edit import person_edit
+
+    lists = {"skills": (skill, no_skill), "needs": (need, no_need), "interests": (interest, no_interest),
+             "children": (child, no_child), "openers": (opener, no_opener), "tags": (tag, no_tag),
+             "emails": (email, no_email), "phones": (phone, no_phone)}
+    scalars = {"health_notes": health_notes, "cadence_days": cadence, "company": company, "title": title,
+               "location": location, "notes": notes, "birthday": birthday}
+    edit = person_edit(add={k: v[0] for k, v in lists.items()}, remove={k: v[1] for k, v in lists.items()},
+                       set={k: v for k, v in scalars.items() if v is not None}, region=region)
+    with connect() as store:
+        person_id = store.resolve(ref)
+        name = store.person(person_id).person.name
+        plan = usecases.edit_person(store, person_id, edit, source="cli")
+    if not plan.changes:
+        out.print(f"nothing changed for {name} ({person_id})", highlight=False)
+        return
+    out.print(f"{name} ({person_id}) updated:", highlight=False)
+    for line in plan.changes:
+        out.print(f"  {line}", highlight=False)
 
 
 @person_app.command("search")
@@ -222,6 +284,86 @@ def log(
         interaction = usecases.log_with_owner(store, ids, kind=kind, channel=channel, at=when,
                                               summary=summary, source="cli")
     out.print(f"logged {kind} ({channel}) with {', '.join(ids)} as {interaction.id}")
+
+
+# -- favors and who knows whom ------------------------------------------------------------
+
+
+def _when(at: str | None) -> datetime | None:
+    try:
+        return datetime.fromisoformat(at) if at else None  # None: now, by kith.clock
+    except ValueError:
+        fail(f"--at {at!r} is not an ISO date or date-time (e.g. 2026-03-14 or 2026-03-14T18:30)")
+
+
+@app.command("favor")
+def favor(
+    person: Annotated[str, typer.Argument(help="Who (id or name).")],
+    given: Annotated[bool, typer.Option("--given", help="You helped them.")] = False,
+    received: Annotated[bool, typer.Option("--received", help="They helped you.")] = False,
+    asked: Annotated[bool, typer.Option("--asked", help="You asked them for help (answer later with favor-answer).")] = False,
+    kind: Annotated[str, typer.Option(help="What: referral, advice, intro, cv review …")] = "",
+    status: Annotated[Optional[str], typer.Option(help="pending, yes, no or ignored (default: pending for an ask, else yes).")] = None,
+    at: Annotated[Optional[str], typer.Option(help="When (ISO date or date-time); default now.")] = None,
+    note: Optional[str] = None,
+) -> None:
+    """Record a favor between you and someone: given, received or asked."""
+    directions = [d for d, on in (("given", given), ("received", received), ("asked", asked)) if on]
+    if len(directions) != 1:
+        fail("say which way with exactly one of --given, --received, --asked")
+    if not kind.strip():
+        fail("--kind is required: what the favor was (referral, advice, intro …)")
+    when = _when(at)
+    with connect() as store:
+        usecases.require_owner(store)
+        person_id = store.resolve(person)
+        done = usecases.record_favor(store, person_id, direction=directions[0], kind=kind, status=status,
+                                     at=when, note=note)
+    out.print(f"recorded favor {done.direction} ({done.kind}, {done.status}) with {person_id} as {done.id}",
+              highlight=False)
+
+
+@app.command("favor-answer")
+def favor_answer(
+    person: Annotated[str, typer.Argument(help="Who you asked (id or name).")],
+    answer: Annotated[str, typer.Argument(help="yes, no or ignored.")],
+    id: Annotated[Optional[str], typer.Option("--id", help="Answer this favor instead of their latest pending ask.")] = None,
+) -> None:
+    """Record the answer to something you asked: their latest pending ask, or --id."""
+    with connect() as store:
+        person_id = store.resolve(person)
+        favor_id = store.answer_favor(person_id, answer.strip().lower(), id)
+    out.print(f"answered {favor_id} ({person_id}): {answer.strip().lower()}", highlight=False)
+
+
+@app.command("link")
+def link(
+    a: Annotated[str, typer.Argument(help="One person (id or name).")],
+    b: Annotated[str, typer.Argument(help="Someone they know.")],
+    context: Annotated[Optional[str], typer.Option(help="How they know each other.")] = None,
+    since: Annotated[Optional[str], typer.Option(help="Since when (YYYY-MM-DD).")] = None,
+) -> None:
+    """Record that two of your contacts know each other."""
+    try:
+        day = date.fromisoformat(since) if since else None
+    except ValueError:
+        fail(f"--since {since!r} is not a date (YYYY-MM-DD)")
+    with connect() as store:
+        ia, ib = store.resolve(a), store.resolve(b)
+        usecases.link_people(store, ia, ib, context=context, since=day, source="cli")
+    out.print(f"noted: {ia} and {ib} know each other", highlight=False)
+
+
+@app.command("unlink")
+def unlink(
+    a: Annotated[str, typer.Argument(help="One person (id or name).")],
+    b: Annotated[str, typer.Argument(help="The other.")],
+) -> None:
+    """Remove a recorded 'knows' between two people."""
+    with connect() as store:
+        ia, ib = store.resolve(a), store.resolve(b)
+        store.unlink(ia, ib)
+    out.print(f"removed: {ia} and {ib} no longer recorded as knowing each other", highlight=False)
 
 
 # -- import ----------------------------------------------------------------------------
@@ -280,6 +422,38 @@ def _print_import(path: Path, result) -> None:
         out.print(f"  skipped line {line}: {reason}", highlight=False)
     if len(plan.skipped) > 10:
         out.print(f"  … and {len(plan.skipped) - 10} more skipped", highlight=False)
+
+
+# -- export ----------------------------------------------------------------------------
+
+
+@app.command("export")
+def export(
+    out_file: Annotated[Optional[str], typer.Option("--out", help="Write to this file (created 0600, readable by you only). Without it, or with -, standard output.")] = None,
+    format: Annotated[str, typer.Option(help="json: the whole graph, which `kith import` restores; vcard: your contacts as vCard 4.0.")] = "json",
+    include_me: Annotated[bool, typer.Option("--include-me", help="vcard: a card for you too.")] = False,
+    health: Annotated[bool, typer.Option("--health", help="vcard: put health notes in the cards' notes (sensitive).")] = False,
+) -> None:
+    """Your data, to take away: the whole graph as Kith JSON, or your contacts as vCards."""
+    from kith import export as X
+
+    if format not in X.FORMATS:
+        fail(f"--format {format!r}: choose {', '.join(X.FORMATS)}")
+    with connect() as store:
+        doc = X.export_document(store)
+    if format == "json":
+        text, what = X.dumps(doc), X.summary(doc)
+    else:
+        text = X.vcards(doc, include_me=include_me, health=health)
+        what = f"{text.count('BEGIN:VCARD')} contacts as vCard 4.0"
+    if out_file in (None, "-"):
+        sys.stdout.write(text)
+        return
+    try:
+        X.write_private(Path(out_file), text.encode("utf-8"))
+    except OSError as e:
+        fail(f"cannot write {out_file}: {e.strerror or e}")
+    out.print(f"exported {what} to {out_file}", highlight=False)
 
 
 # -- merge ---------------------------------------------------------------------------
@@ -369,9 +543,19 @@ def _merge_two(store: Store, keep: str, drop: str, yes: bool) -> None:
 def me(
     name: Annotated[Optional[str], typer.Option(help="Your name (needed the first time).")] = None,
     email: Annotated[list[str], typer.Option(help="An address of yours (repeatable): calendars and exports recognise you by it.")] = [],
+    person: Annotated[Optional[str], typer.Option(help="You are this person already in the graph (id or name): "
+                                                       "they become the owner.")] = None,
 ) -> None:
     """Say who you are (or show it): imports recognise you by your addresses."""
     with connect() as store:
+        if person:
+            details, merge_id = usecases.become(store, store.resolve(person))
+            if merge_id:
+                out.print(f"merged {person} into you as {merge_id}; undo with `kith merge --undo {merge_id}`",
+                          highlight=False)
+            if not (name or email):
+                out.print(f"you are {details.person.name} ({details.person.id})", highlight=False)
+                return
         details = usecases.set_owner(store, name, email)
     out.print(f"you are {details.person.name} ({details.person.id}); "
               f"addresses: {', '.join(details.person.emails) or 'none yet'}", highlight=False)
@@ -395,15 +579,19 @@ def report(
     as_of: Annotated[Optional[str], typer.Option(help="Report as of this date (default today, or KITH_TODAY).")] = None,
     format: Annotated[str, typer.Option(help=f"{', '.join(render.FORMATS)}.")] = "md",
     out_file: Annotated[Optional[Path], typer.Option("--out", help="Write to this file instead of the terminal.")] = None,
+    days: Annotated[Optional[int], typer.Option(help="birthdays: how many days ahead (default 30).")] = None,
 ) -> None:
-    """Reports: introductions worth making, ties going quiet, who to keep in touch with, give and ask, circles."""
+    """Reports: introductions worth making, ties going quiet, who to keep in touch with, give and ask, circles, birthdays."""
     if kind not in registry.PLAIN:
         fail(f"no report {kind!r}: choose one of {', '.join(registry.PLAIN)}")
     if format not in render.FORMATS:
         fail(f"--format {format!r}: choose {', '.join(render.FORMATS)}")
+    if days is not None and (kind != "birthdays" or days < 0):
+        fail("--days is a number of days ahead (0 or more), for the birthdays report only")
     when = _as_of(as_of)
-    frame = registry.get(kind).run(_projection(), when, top)
-    text = render.render(kind, frame, format, as_of=when)
+    P = _projection()
+    frame = registry.get(kind).run(P, when, top, **({} if days is None else {"days": days}))
+    text = render.render(kind, frame, format, as_of=when, why=_why_empty(kind, frame, P, when))
     if out_file:
         out_file.write_text(text, encoding="utf-8")
         out.print(f"{kind} report written to {out_file} ({len(frame)} items)")
@@ -411,15 +599,19 @@ def report(
         _emit(text, format)
 
 
+def _why_empty(kind: str, frame, P, when: date) -> str | None:
+    from reports.empty import why_empty
+
+    return why_empty(kind, P, when) if frame.empty else None
+
+
 def _projection():
     """The whole graph, read once for analytics; the owner must be known."""
     from graph import projection
 
     with connect() as store:
-        P = projection.load(store)
-    if P.owner is None:
-        fail("the graph has no owner yet: `kith me --name \"Your Name\"` first")
-    return P
+        usecases.require_owner(store)  # one indexed query, before reading the whole graph
+        return projection.load(store)
 
 
 def _emit(text: str, format: str) -> None:
@@ -448,26 +640,137 @@ def opportunity(
         frame = registry.get("opportunity").run(P, when, top, description=description)
     except ValueError as e:  # no terms in the description
         fail(str(e))
-    _emit(render.render("opportunity", frame, format, as_of=when), format)
+    _emit(render.render("opportunity", frame, format, as_of=when, why=_why_empty("opportunity", frame, P, when)),
+          format)
+
+
+intro_app = typer.Typer(help="Double opt-in introductions: ask A, then B, then introduce them; and how it went.",
+                        no_args_is_help=True)
+app.add_typer(intro_app, name="intro")
+INTRO_AT = typer.Option("--at", help="When (default now): 2026-03-14 or 2026-03-14T18:30.")
 
 
 @app.command("introduce")
 def introduce(
-    a: Annotated[str, typer.Argument(help="One person (id or name).")],
-    b: Annotated[str, typer.Argument(help="The other person.")],
-    outcome: Annotated[Optional[str], typer.Option(help="How an earlier introduction went (hired, met for coffee, no follow-up …).")] = None,
-    declined: Annotated[bool, typer.Option("--declined", help="Remember not to suggest this pair again.")] = False,
-    note: Optional[str] = None,
+    a: Annotated[str, typer.Argument(help="Who you ask first (id or name).")],
+    b: Annotated[str, typer.Argument(help="Who you ask once A agreed.")],
+    why: Annotated[Optional[str], typer.Option(help="Why they should meet (kept with it; yours to read).")] = None,
 ) -> None:
-    """Record an introduction you made (or declined), or later how it went."""
+    """Start an introduction (or show the one recorded) and print the next message to send."""
     with connect() as store:
         ia, ib = store.resolve(a), store.resolve(b)
-        if outcome:
-            iid = store.introduction_outcome(ia, ib, outcome)
-            out.print(f"recorded the outcome of {iid}: {outcome}")
-            return
-        iid = store.introduce(ia, ib, status="declined" if declined else "made", note=note)
-    out.print(f"{'declined' if declined else 'introduced'}: {ia} and {ib} ({iid})")
+        intro, created = store.start_introduction(ia, ib, why=why)
+        _show_intro(store, intro, started=created)
+
+
+def _show_intro(store: Store, intro, *, started: bool = False, every_draft: bool = False) -> None:
+    """One line on where ``intro`` stands, then the message to send next (or all three)."""
+    from graph import introductions as flow
+    from kith import introductions as uc
+
+    st = uc.standing(intro, store.names([intro.a, intro.b]))
+    out.print(f"{'started: ' if started else ''}{st.between} ({intro.id}): {st.state}"
+              f"{f', next: {st.next_step}' if st.next_step else ''}, since {st.since:%Y-%m-%d}", highlight=False)
+    if intro.why:
+        out.print(f"why: {intro.why}", highlight=False)
+    drafts = uc.drafts(store, intro)
+    to = {"to_a": st.a_name, "to_b": st.b_name, "joint": "both"}
+    then = {"to_a": "ask", "to_b": "ask", "joint": "made"}
+    wanted = list(drafts) if every_draft else [k for k in [flow.next_message(intro)] if k]
+    for k in wanted:
+        out.print(f"message to {to[k]}:", highlight=False)
+        for line in drafts[k].splitlines():
+            out.print(f"  {line}" if line else "", highlight=False)
+    if not every_draft and wanted:
+        out.print(f'once sent: kith intro {then[wanted[0]]} "{st.a_name}" "{st.b_name}"', highlight=False)
+
+
+def _step(a: str, b: str, pick, **kwargs) -> None:
+    """Resolve the two, choose the step from the current state (``pick(status)``), apply it, show it."""
+    with connect() as store:
+        ia, ib = store.resolve(a), store.resolve(b)
+        current = store.introduction_between(ia, ib)
+        step = pick(current.status if current else None)
+        _show_intro(store, store.introduction_step(ia, ib, step, **kwargs))
+
+
+@intro_app.command("list")
+def intro_list(
+    open_only: Annotated[bool, typer.Option("--open", help="Only those with something left to do.")] = False,
+) -> None:
+    """Where each introduction stands: its state, whose move it is, since when (newest first)."""
+    from kith import introductions as uc
+
+    with connect() as store:
+        rows = uc.standings(store, open_only=open_only)
+    if not rows:
+        out.print("no introductions yet: `kith introduce A B` starts one")
+        return
+    def state(r) -> str:  # the names are in the first column: "declined by B" is enough here
+        by = r.intro.declined_by
+        return f"declined by {by.upper() if by in ('a', 'b') else by}" if by else r.state
+
+    print_table(["between", "state", "waiting on", "since"],
+                [[r.between, state(r), f"you: {r.next_step}" if r.waiting_on == "you" else r.waiting_on,
+                  f"{r.since:%Y-%m-%d}"] for r in rows])
+
+
+@intro_app.command("show")
+def intro_show(a: Annotated[str, typer.Argument(help="One person.")],
+               b: Annotated[str, typer.Argument(help="The other.")]) -> None:
+    """Where the introduction between A and B stands, with all three messages."""
+    with connect() as store:
+        intro = store.introduction_between(store.resolve(a), store.resolve(b))
+        if intro is None:
+            fail("no introduction between them is recorded: `kith introduce A B` first")
+        _show_intro(store, intro, every_draft=True)
+
+
+@intro_app.command("ask")
+def intro_ask(a: Annotated[str, typer.Argument(help="A (asked first).")], b: Annotated[str, typer.Argument(help="B.")],
+              at: Annotated[Optional[str], INTRO_AT] = None, note: Optional[str] = None) -> None:
+    """You asked A (or, once A agreed, B) whether they want to meet the other."""
+    _step(a, b, lambda s: "asked-b" if s == "a-agreed" else "asked-a", at=_when(at), note=note)
+
+
+@intro_app.command("agree")
+def intro_agree(a: Annotated[str, typer.Argument(help="A.")], b: Annotated[str, typer.Argument(help="B.")],
+                at: Annotated[Optional[str], INTRO_AT] = None, note: Optional[str] = None) -> None:
+    """The one you asked said yes (A, then B: the state says which)."""
+    _step(a, b, lambda s: "agreed" if s in ("asked-b", "agreed") else "a-agreed", at=_when(at), note=note)
+
+
+@intro_app.command("made")
+def intro_made(
+    a: Annotated[str, typer.Argument(help="A.")], b: Annotated[str, typer.Argument(help="B.")],
+    skip_opt_in: Annotated[bool, typer.Option("--skip-opt-in", help="Made outside Kith, without the two asks.")] = False,
+    at: Annotated[Optional[str], INTRO_AT] = None, note: Optional[str] = None,
+) -> None:
+    """You sent the joint introduction (both agreed first, unless --skip-opt-in)."""
+    _step(a, b, lambda s: "made", skip_opt_in=skip_opt_in, at=_when(at), note=note)
+
+
+@intro_app.command("decline")
+def intro_decline(
+    a: Annotated[str, typer.Argument(help="A.")], b: Annotated[str, typer.Argument(help="B.")],
+    by: Annotated[str, typer.Option(help="Who said no: a, b or you.")] = "you",
+    at: Annotated[Optional[str], INTRO_AT] = None, note: Optional[str] = None,
+) -> None:
+    """Someone said no (or you thought better of it): the pair is not suggested again."""
+    _step(a, b, lambda s: "declined", by=by, at=_when(at), note=note)
+
+
+@intro_app.command("outcome")
+def intro_outcome(
+    a: Annotated[str, typer.Argument(help="A.")], b: Annotated[str, typer.Argument(help="B.")],
+    outcome: Annotated[str, typer.Argument(help="good, neutral or bad.")],
+    note: Annotated[Optional[str], typer.Option(help="What happened, in words (\"hired after two interviews\").")] = None,
+    at: Annotated[Optional[str], INTRO_AT] = None,
+) -> None:
+    """How a made introduction went: good, neutral or bad (what suggestions learn from)."""
+    with connect() as store:
+        ia, ib = store.resolve(a), store.resolve(b)
+        _show_intro(store, store.introduction_outcome(ia, ib, outcome, note=note, at=_when(at)))
 
 
 @app.command("path")

@@ -45,7 +45,8 @@ class NoOwner(StoreError):
     """The graph has no owner yet."""
 
     def __init__(self, message: str = "the graph has no owner yet: add yourself with "
-                                      "`kith me --name \"Your Name\" --email you@example.com`"):
+                                      "`kith me --name \"Your Name\" --email you@example.com`, or say which "
+                                      "person you are with `kith me --person NAME`"):
         super().__init__(message)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from graph.model import Birthday, fold, normalize_email, normalize_phone
+from graph.model import Birthday, canonical_tag, fold, normalize_email, normalize_phone
 from loaders.ids import UniqueIds, contact_key
 from loaders.records import ME, Contact, ParsedFile, ParseOptions
 
@@ -73,10 +73,11 @@ def clean_birthday(text: str, line: int, skipped: Skipped) -> Birthday | None:
 
 
 def clean_tags(values: list[str]) -> list[str]:
-    """Lower-cased labels, without Google's ``* myContacts`` and ``* starred``."""
+    """Labels in their canonical spelling (``graph.model.canonical_tag``), without Google's ``* myContacts``
+    and ``* starred``."""
     tags = []
     for value in values:
-        tag = value.removeprefix("*").strip().lower()
+        tag = canonical_tag(value.removeprefix("*"))
         if tag and tag.replace(" ", "") not in _SYSTEM_LABELS:
             tags.append(tag)
     return unique(tags)

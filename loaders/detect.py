@@ -21,6 +21,7 @@ CSV_HEADERS = (
     ("kith-csv", kithfile.is_kith_header),
 )
 _KITH_JSON_KEY = re.compile(rf'"(?:{"|".join(kithfile.JSON_ARRAYS)})"\s*:')
+_KITH_EXPORT_KEY = re.compile(r'\{\s*"kith_export"\s*:')
 EDGE_LINES_CHECKED = 5
 _NON_ASCII = bytes(range(0x80, 0x100))
 
@@ -46,6 +47,8 @@ def detect(path: Path) -> str:
     if upper.startswith("BEGIN:VCALENDAR"):
         return "ical"
     if start.startswith("{"):
+        if _KITH_EXPORT_KEY.match(start):  # `kith export` writes its header first
+            return "kith-export"
         if _KITH_JSON_KEY.search(text):
             return "kith-json"
         raise LoadError(where, first_line, "unknown layout: a JSON object without any of the keys "

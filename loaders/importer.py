@@ -17,6 +17,7 @@ from pathlib import Path
 
 from kith import clock
 from kith.errors import KithError
+from loaders.detect import detect
 from loaders.parse import parse_file
 from loaders.records import ParseOptions
 from loaders.resolve import ImportPlan, PeopleIndex, plan_import
@@ -55,6 +56,11 @@ def import_file(store, path: Path, *, format: str | None = None, default_region:
     Pass ``index`` to import several files against one snapshot (it is updated as
     each file resolves), saving a read of the whole graph per file.
     """
+    format = format or detect(Path(path))
+    if format == "kith-export":  # a whole graph from `kith export`: restored as it was, not resolved
+        from kith.export import restore_file
+
+        return restore_file(store, Path(path), dry_run=dry_run)
     parsed = parse_file(Path(path), options_for(store, default_region), format)
     if index is None:
         index = PeopleIndex(*store.people_index_rows())
@@ -101,4 +107,6 @@ def import_files(store, paths: Iterable[Path], *, format: str | None = None, def
             yield FileOutcome(path, error=e)
             index = PeopleIndex(*store.people_index_rows())
             continue
+        if result.plan.format == "kith-export" and not result.dry_run:
+            index = PeopleIndex(*store.people_index_rows())  # the restored people, for the files after it
         yield FileOutcome(path, result)

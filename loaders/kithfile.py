@@ -28,6 +28,7 @@ from loaders._fields import (
     join_name,
     split_values,
     text_ref,
+    unique,
 )
 from loaders.ids import UniqueIds, contact_key, digest
 from loaders.records import (
@@ -45,13 +46,17 @@ from loaders.text import read_text
 
 SOURCE = "kith"
 COLUMNS = ("record", "id", "at", "name", "email", "phone", "with", "channel", "kind", "summary", "direction",
-           "status", "outcome", "note", "a", "b", "since", "context", "company", "title", "birthday", "tags")
-LIST_FIELDS = frozenset({"email", "phone", "with", "tags"})
+           "status", "outcome", "note", "a", "b", "since", "context", "company", "title", "birthday", "tags",
+           "location", "skills", "needs", "interests", "children", "health_notes", "openers", "cadence")
+# What the analytics use about a person beyond who they are (skills and needs for introductions,
+# cadence for keep-in-touch …): person records only, lists `;`-separated.
+PERSON_LISTS = ("skills", "needs", "interests", "children", "openers")
+LIST_FIELDS = frozenset({"email", "phone", "with", "tags", *PERSON_LISTS})
 LIST_SEPARATOR = ";"
 # record type -> (the fields it takes, the fields it needs)
 FIELDS = {
     "person": ({"id", "name", "email", "phone", "company", "title", "birthday", "tags", "note", "context",
-                "since"}, set()),
+                "since", "location", "health_notes", "cadence", *PERSON_LISTS}, set()),
     "interaction": ({"id", "at", "with", "channel", "kind", "summary", "direction"}, {"at", "with", "channel"}),
     "favor": ({"id", "at", "with", "direction", "kind", "status", "note"}, {"at", "with", "direction", "kind"}),
     "introduction": ({"id", "at", "a", "b", "with", "status", "outcome", "note"}, {"at", "a", "b"}),
@@ -119,6 +124,8 @@ def _json_fields(item: object) -> dict[str, str | list[str]]:
         raise InvalidRecord("expected an object")
     fields: dict[str, str | list[str]] = {}
     for name, value in item.items():
+        if name == "cadence" and isinstance(value, int) and not isinstance(value, bool):
+            value = str(value)  # a number of days: 30 or "30"
         if name in LIST_FIELDS and isinstance(value, list) and all(isinstance(v, str) for v in value):
             values = [v.strip() for v in value if v.strip()]
         elif isinstance(value, str):
@@ -176,6 +183,10 @@ class _Builder:
             tags=clean_tags(f.get("tags", [])),
             met_how=f.get("context"),
             connected_on=self._optional_date(f, "since", line, skipped),
+            location=f.get("location"),
+            health_notes=f.get("health_notes"),
+            cadence_days=_cadence(f.get("cadence")),
+            **{attr: unique(f.get(attr, [])) for attr in PERSON_LISTS},
         ))
 
     def _interaction(self, f: dict, line: int, skipped: Skipped) -> None:
@@ -297,6 +308,15 @@ def _instant(text: str) -> datetime:
         return utc(datetime.fromisoformat(text))
     except ValueError:
         raise InvalidRecord(f"at {text!r} is not a date or time like 2024-03-05 or 2024-03-05 18:30") from None
+
+
+def _cadence(text: str | None) -> int | None:
+    """Keep in touch every N days: a whole number of days, or nothing."""
+    if text is None:
+        return None
+    if not text.isdigit() or int(text) == 0:
+        raise InvalidRecord(f"cadence {text!r} is not a whole number of days like 30")
+    return int(text)
 
 
 def _lower(f: dict, field: str, default: str | None = None) -> str | None:

@@ -140,7 +140,18 @@ def parse_messages(path: Path, options: ParseOptions) -> ParsedFile:
             initiated_by=ref(m.sender),
         ))
     parsed.contacts = _counterparts(messages, owner)
+    parsed.owner = _owner_contact(messages, owner)
     return parsed
+
+
+def _owner_contact(messages: list[_Message], owner: set[str]) -> Contact | None:
+    """The owner as this export spells them (name and profile URL), for a graph that has no owner yet."""
+    for m in messages:
+        for p in (m.sender, *m.recipients):
+            if p.key in owner and p.name:
+                return Contact(source=SOURCE, source_id=p.url or f"owner:{fold(p.name)}", line=m.line,
+                               name=p.name, urls=[p.url] if p.url else [])
+    return None
 
 
 def _read_message(row: Row, path: Path, skipped: list[tuple[int, str]]) -> _Message | None:

@@ -19,6 +19,7 @@ PARSERS = {
     "ical": ("loaders.ical", "parse"),
     "kith-csv": ("loaders.kithfile", "parse_csv"),
     "kith-json": ("loaders.kithfile", "parse_json"),
+    "kith-export": ("kith.export", "parse"),  # never parsed: loaders/importer.py restores it (kith/export.py)
     "edgelist": ("loaders.edgelist", "parse"),
 }
 

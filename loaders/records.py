@@ -45,7 +45,10 @@ class Contact:
     title: str | None = None
     location: str | None = None
     notes: str | None = None
+    health_notes: str | None = None  # sensitive: shown only when asked for
     children: list[str] = field(default_factory=list)
+    openers: list[str] = field(default_factory=list)  # conversation openers
+    cadence_days: int | None = None  # keep in touch every N days
     tags: list[str] = field(default_factory=list)    # how-met categories, labels, vCard categories
     skills: list[str] = field(default_factory=list)
     interests: list[str] = field(default_factory=list)
@@ -117,6 +120,9 @@ class ParsedFile:
     favors: list[FavorRow] = field(default_factory=list)
     introductions: list[IntroductionRow] = field(default_factory=list)
     skipped: list[tuple[int, str]] = field(default_factory=list)  # (line, reason): kept out, not an error
+    # Who the file says you are, when it says so (the one person in every conversation of your
+    # own messages export): a graph without an owner learns it from here.
+    owner: Contact | None = None
 
 
 @dataclass(frozen=True)
@@ -132,5 +138,5 @@ class ParseOptions:
 # Every format name a parser answers to; `kith import --format` takes these.
 FORMATS = (
     "linkedin-connections", "linkedin-messages", "google-csv", "outlook-csv", "vcard", "ical",
-    "kith-csv", "kith-json", "edgelist",
+    "kith-csv", "kith-json", "kith-export", "edgelist",
 )

@@ -9,8 +9,9 @@ Merge rules, strongest first:
 1. the same source record seen before (``linkedin:<profile url>`` …): it is that person;
 2. a shared email address, or a shared phone number: same person;
 3. the same full name *and* the same company or the same work-email domain: same person;
-4. the same name alone, or a close one (rapidfuzz ``token_sort_ratio`` ≥ 90): a new
-   person plus a **merge candidate** for the user to confirm (``kith merge``).
+4. the same name alone, or a close one (rapidfuzz ``token_sort_ratio`` ≥ 90), or one that
+   differs only by a nickname (Dan/Daniel Smith: ``loaders/nicknames.py``): a new person plus
+   a **merge candidate** for the user to confirm (``kith merge``).
 
 Nothing is silently lost. When another source gives a different value for a
 field, the first stays and the other is kept as an alternate (``also_title`` …).
@@ -31,11 +32,12 @@ from rapidfuzz import fuzz, process
 from graph.model import Employment, Favor, Interaction, Introduction, Knows, Network, fold
 from kith import clock
 from loaders.ids import digest, kith_id
+from loaders.nicknames import interchangeable, nickname_pairs, split_name
 from loaders.records import ME, Contact, LoadError, ParsedFile
 
 SCALARS = ("name", "given_name", "family_name", "company", "title", "location", "notes", "birthday",
-           "met_how", "met_where")
-LISTS = ("emails", "phones", "children", "tags", "skills", "interests", "needs")
+           "met_how", "met_where", "health_notes", "cadence_days")
+LISTS = ("emails", "phones", "children", "tags", "skills", "interests", "needs", "openers")
 # Mail providers say nothing about where someone works.
 PERSONAL_DOMAINS = frozenset({
     "gmail.com", "googlemail.com", "outlook.com", "hotmail.com", "live.com", "yahoo.com", "icloud.com",
@@ -223,6 +225,16 @@ class _Resolver:
                 continue
             reason = "same name" if other_key == key else "similar name"
             self.plan.candidates.append(Candidate(other, person_id, reason, round(score, 1)))
+        given, rest = split_name(key)
+        suffix = " " + rest
+        for other_key, other in names.items():
+            if not (rest and other_key.endswith(suffix)):  # cheap first: the same family name
+                continue
+            other_given, other_rest = split_name(other_key)
+            if (other_rest == rest and other_given != given and interchangeable(given, other_given)
+                    and frozenset((person_id, other)) not in self.index.not_same):
+                score = round(fuzz.token_sort_ratio(key, other_key), 1)
+                self.plan.candidates.append(Candidate(other, person_id, "nickname", score))
 
     def _merge_fields(self, known: Known, key: str, fields: dict) -> bool:
         """Fold one source's fields into a person. Returns True if anything changed."""
@@ -267,13 +279,23 @@ class _Resolver:
         self.touched[person_id] = how
         setattr(self.plan, how, getattr(self.plan, how) + 1)
 
+    def _owner_from_file(self) -> str | None:
+        """Make the person the file says is you the owner (a graph without one learns it here)."""
+        if self.parsed.owner is None:
+            return None
+        person_id = self.contact(self.parsed.owner)
+        known = self.index.people[person_id]
+        known.props["me"] = True
+        self.plan.people[person_id] = known.props
+        return person_id
+
     # -- references -------------------------------------------------------------------------
 
     def ref(self, ref: str, line: int) -> str:
         """A Ref from the file to a person id, creating a bare person for an unknown address."""
         kind, _, value = ref.partition(":")
         if ref == ME:
-            owner = self.index.owner_id()
+            owner = self.index.owner_id() or self._owner_from_file()
             if owner is None:
                 raise LoadError(self.parsed.path, line, "this file refers to you, but Kith does not know who you "
                                 "are yet: run `kith me --name \"Your Name\" --email you@example.com` first")
@@ -341,7 +363,7 @@ def telling_name(key: str) -> bool:
 
 
 def find_candidates(index: PeopleIndex) -> list[Candidate]:
-    """Every pair of people who may be one human, by name: the same folded name, or a close one.
+    """Every pair of people who may be one human, by name: the same folded name, a close one, or a nickname.
 
     The owner, names that say nothing and pairs the user said are different people
     are left out. Best score first, then by ids. ``rapidfuzz.process.cdist`` scores
@@ -351,14 +373,22 @@ def find_candidates(index: PeopleIndex) -> list[Candidate]:
     people = sorted((fold(k.props.get("name") or ""), k.id) for k in index.people.values() if k.id != owner)
     people = [(key, pid) for key, pid in people if telling_name(key)]
     keys = [key for key, _ in people]
-    found = []
+    found, seen = [], set()
     for i, j, score in _close_pairs(keys):
         (key_a, a), (key_b, b) = people[i], people[j]
+        seen.add((i, j))
         if frozenset((a, b)) in index.not_same:
             continue
         keep, drop = _keep_first(index.people[a], index.people[b])
         found.append(Candidate(keep.id, drop.id, "same name" if key_a == key_b else "similar name",
                                round(float(score), 1), _evidence(keep.props, drop.props)))
+    for i, j in nickname_pairs(keys):  # Dan Smith ~ Daniel Smith: too far apart for the fuzzy score
+        (key_a, a), (key_b, b) = people[i], people[j]
+        if (i, j) in seen or frozenset((a, b)) in index.not_same:
+            continue
+        keep, drop = _keep_first(index.people[a], index.people[b])
+        found.append(Candidate(keep.id, drop.id, "nickname", round(float(fuzz.token_sort_ratio(key_a, key_b)), 1),
+                               _evidence(keep.props, drop.props)))
     found.sort(key=lambda c: (-c.score, c.a, c.b))
     return found
 

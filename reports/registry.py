@@ -56,6 +56,8 @@ _ALL = [
             "push_luck", "thanks_owed", "last_favor")),
     Report("circles", "Circles and brokers", "circles",
            ("person", "name", "circle", "tags", "betweenness", "constraint", "effective_size", "degree")),
+    Report("birthdays", "Birthdays coming up", "birthdays",
+           ("person", "name", "date", "in_days", "turning", "children", "suggest", "wished")),
     Report("opportunity", "Who to tell", "opportunity",
            ("person", "name", "score", "fit", "reach", "matches"), takes=("description",)),
 ]

@@ -31,16 +31,19 @@ def records(frame: pd.DataFrame) -> list[dict]:
 FORMATS = ("md", "html", "csv", "json")
 
 
-def render(kind: str, frame: pd.DataFrame, fmt: str, *, as_of: date) -> str:
+def render(kind: str, frame: pd.DataFrame, fmt: str, *, as_of: date, why: str | None = None) -> str:
+    """``why``: for an empty frame, why it is empty and what to add (reports/empty.py)."""
     if fmt == "json":
-        return json.dumps({"report": kind, "as_of": as_of.isoformat(), "items": records(frame)},
-                          indent=2, ensure_ascii=False)
+        doc = {"report": kind, "as_of": as_of.isoformat(), "items": records(frame)}
+        if frame.empty and why:
+            doc["empty_because"] = why
+        return json.dumps(doc, indent=2, ensure_ascii=False)
     if fmt == "csv":
         return frame.to_csv(index=False)
     if fmt == "md":
-        return _markdown(kind, frame, as_of)
+        return _markdown(kind, frame, as_of, why)
     if fmt == "html":
-        return _html(kind, frame, as_of)
+        return _html(kind, frame, as_of, why)
     raise ValueError(f"unknown format {fmt!r}: {', '.join(FORMATS)}")
 
 
@@ -55,11 +58,15 @@ def _cell(v) -> str:
     return str(v)
 
 
-def _markdown(kind: str, frame: pd.DataFrame, as_of: date) -> str:
+def _nothing(why: str | None) -> str:
+    return f"Nothing to report. {why}" if why else "Nothing to report."
+
+
+def _markdown(kind: str, frame: pd.DataFrame, as_of: date, why: str | None = None) -> str:
     report = get(kind)
     lines = [f"# {report.title}", "", f"As of {as_of:%d %B %Y}.", ""]
     if frame.empty:
-        return "\n".join(lines + ["Nothing to report."]) + "\n"
+        return "\n".join(lines + [_nothing(why)]) + "\n"
     if report.cards:
         for i, r in enumerate(frame.itertuples(), 1):
             lines += [f"{i}. **{r.a_name} ↔ {r.b_name}** (score {r.score:.0f})", "",
@@ -81,12 +88,12 @@ margin:1rem 0}.score{color:#666;font-size:.9rem}blockquote{margin:.5rem 0;paddin
 border-left:3px solid #bbb}"""
 
 
-def _html(kind: str, frame: pd.DataFrame, as_of: date) -> str:
+def _html(kind: str, frame: pd.DataFrame, as_of: date, why: str | None = None) -> str:
     e = html.escape
     report = get(kind)
     body = [f"<h1>{e(report.title)}</h1>", f"<p>As of {as_of:%d %B %Y}.</p>"]
     if frame.empty:
-        body.append("<p>Nothing to report.</p>")
+        body.append(f"<p>{e(_nothing(why))}</p>")
     elif report.cards:
         for r in frame.itertuples():
             body.append(f'<div class="card"><h2>{e(r.a_name)} &harr; {e(r.b_name)} '

@@ -89,11 +89,18 @@ def test_circles_and_the_broker_between_them():
 
 
 def test_layers_follow_dunbar_sizes():
+    # 200 contacts all seen every other day for three months: rank alone caps each layer.
+    as_of = pd.Timestamp("2026-11-26", tz="UTC")
     strength = pd.Series({f"p{i:03d}": 200 - i for i in range(200)})
-    table = keep_in_touch.layers(strength)
+    history = pd.DataFrame([(p, as_of - pd.Timedelta(days=2 * k + 1)) for p in strength.index for k in range(45)],
+                           columns=["person", "at"])
+    table = keep_in_touch.layers(strength, history, as_of)
     assert table["layer"].value_counts().to_dict() == {"meaningful": 100, "acquaintance": 50, "good": 35,
                                                         "close": 10, "inner": 5}
     assert table.loc["p000", "cadence_days"] == 7 and table.loc["p199", "cadence_days"] == 365
+    assert table.loc["p000", "layer"] == "inner" and table.loc["p199", "layer"] == "acquaintance"
+    # Without a history nothing shows a rhythm, whatever the rank.
+    assert set(keep_in_touch.layers(strength)["layer"]) == {"acquaintance"}
 
 
 def test_birthdays_with_and_without_a_year():
@@ -113,7 +120,11 @@ def test_queue_reasons_and_overrides():
         "birth_day": [None, None, 28, None], "birth_year": [None, None, None, None],
         "cadence_days": [None, None, None, 60], "skills": [["sql"], [], [], []], "needs": [[], [], [], []],
     }, index=ties.index)
-    q = keep_in_touch.queue(ties, people, date(2026, 11, 26), thanks_owed=pd.Series({"thanks": 1}),
+    # Everyone seen weekly until their last contact: each has the evidence for a tight layer.
+    as_of = pd.Timestamp("2026-11-26", tz="UTC")
+    history = pd.DataFrame([(p, as_of - pd.Timedelta(days=int(d) + 7 * k)) for p, d in ties["days_since"].items()
+                            for k in range(8)], columns=["person", "at"])
+    q = keep_in_touch.queue(ties, people, date(2026, 11, 26), history=history, thanks_owed=pd.Series({"thanks": 1}),
                             owner_needs={"sql"}).set_index("person")
     assert q.index[0] == "thanks" and q.loc["thanks", "reason_kind"] == "thank-you"
     assert q.loc["bday", "reason_kind"] == "birthday-wishes" and "in 2 days" in q.loc["bday", "reason"]

@@ -337,7 +337,10 @@ def test_past_introductions(case):
     intros = net.introductions
     assert all(n.made_by == "me" and n.status in INTRODUCTION_STATUSES for n in intros)
     assert sum(n.status == "declined" for n in intros) == 1
-    assert {"hired", "co-founded a side project", "no follow-up"} <= {n.outcome for n in intros}
+    assert [n.outcome for n in intros].count("good") >= 3 and {"bad", "neutral", None} <= {n.outcome for n in intros}
+    assert [n.declined_by for n in intros if n.status == "declined"] == ["b"]  # B said no, once A agreed
+    assert all(n.asked_a_at < n.a_agreed_at < n.asked_b_at for n in intros)   # double opt-in, in order
+    assert all(n.agreed_at < n.made_at for n in intros if n.status == "made")
     intended = {frozenset(pair) for pair in intended_introductions(net)}
     assert not any(frozenset((n.a, n.b)) in intended for n in intros)
     known = knows_pairs(net)

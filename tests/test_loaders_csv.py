@@ -148,7 +148,8 @@ OUTLOOK_ROWS = [
      "Business City": "Leeds"},
 ]
 
-KITH_CSV_HEADER = ",".join(kithfile.COLUMNS)
+# The rows below fill the first 22 columns; the person-detail columns after them may be left out.
+KITH_CSV_HEADER = ",".join(kithfile.COLUMNS[:kithfile.COLUMNS.index("tags") + 1])
 EDGES = """# Directed graph (each unordered pair of nodes is saved once): CollegeMsg.txt
 # Messages on a social network; src dst unixts
 src dst time

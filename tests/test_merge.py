@@ -38,8 +38,9 @@ def write(store, query: str, **params) -> None:
 
 
 def graph_state(store) -> tuple[list[str], list[str]]:
-    """Every node and relationship (but the merge records themselves), sorted, as JSON text."""
-    nodes = store.read("MATCH (n) WHERE NOT n:Merge RETURN labels(n) AS labels, properties(n) AS props")
+    """Every node and relationship (but the merge records and the change marker), sorted, as JSON text."""
+    nodes = store.read("MATCH (n) WHERE NOT n:Merge AND NOT n:KithState "
+                       "RETURN labels(n) AS labels, properties(n) AS props")
     rels = store.read("MATCH (a)-[r]->(b) RETURN a.id AS a, type(r) AS type, b.id AS b, properties(r) AS props")
     dump = lambda rows: sorted(json.dumps(r, sort_keys=True, default=str) for r in rows)  # noqa: E731
     return dump(nodes), dump(rels)

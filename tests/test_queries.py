@@ -63,6 +63,14 @@ PARAMS = {
     "ADD_SKILLS": {"rows": [{"person": "ana", "id": "skill:x", "name": "x"}]},
     "ADD_NEEDS": {"rows": [{"person": "ana", "id": "skill:y", "name": "y"}]},
     "ADD_INTERESTS": {"rows": [{"person": "ana", "id": "interest:x", "name": "x"}]},
+    "UNTAG_PEOPLE": {"rows": [{"person": "ana", "id": "tag:school", "name": "school"}]},
+    "REMOVE_SKILLS": {"rows": [{"person": "cy", "id": "skill:hiring", "name": "hiring"}]},
+    "REMOVE_NEEDS": {"rows": [{"person": "bo", "id": "skill:hiring", "name": "hiring"}]},
+    "REMOVE_INTERESTS": {"rows": [{"person": "bo", "id": "interest:jazz", "name": "jazz"}]},
+    "PENDING_ASKS": {"person": "cy"},
+    "FAVOR_WITH": {"id": "f1"},
+    "SET_FAVOR_STATUS": {"id": "f1", "status": "yes"},
+    "UNLINK_KNOWS": {"a": "cy", "b": "ana"},
     "LINK_KNOWS": {"rows": [{"a": "ana", "b": "cy", "since": date(2020, 1, 1), "context": "c", "source": "s"}]},
     "LOG_INTERACTIONS": {"rows": [{"id": "iz", "at": T, "participants": ["me", "cy"], "channel": "call",
                                    "kind": "catch-up", "summary": None, "source": None,
@@ -70,7 +78,10 @@ PARAMS = {
     "RECORD_FAVORS": {"rows": [{"id": "fz", "at": T, "person": "cy", "direction": "given", "kind": "advice",
                                 "status": "yes", "note": None}]},
     "RECORD_INTRODUCTIONS": {"rows": [{"id": "nz", "at": T, "a": "bo", "b": "cy", "made_by": "me",
-                                       "status": "made", "outcome": None, "note": None}]},
+                                       "status": "made", "outcome": "good", "note": None, "declined_by": None,
+                                       "why": None, "skipped_opt_in": None, "asked_a_at": T, "a_agreed_at": T,
+                                       "asked_b_at": T, "agreed_at": T, "made_at": T, "declined_at": None,
+                                       "outcome_at": T}]},
     "RECORD_EMPLOYMENTS": {"rows": [{"person": "cy", "org_id": "org:z", "org_name": "Z", "title": "CEO",
                                      "since": None, "until": None}]},
     "RECORD_STUDIES": {"rows": [{"person": "cy", "school_id": "school:z", "school_name": "Z", "degree": None,
@@ -95,14 +106,19 @@ PARAMS = {
     "MISSING_PEOPLE": {"ids": ["ana", "ghost"]},
     "GET_PERSON": {"id": "ana"},
     "OWNER": {},
+    "SET_OWNER_FLAG": {"id": "ghost"},
+    "TOUCH": {"token": "v-test", "at": "2026-12-02T10:00:00+00:00"},
+    "STATE_VERSION": {},
     "SEARCH_PEOPLE": {"q": "ana", "limit": 5},
     "FIND_BY_NAME_KEY": {"key": "ana souza"},
     "COUNTS": {},
     "PROJECT_PEOPLE": {},
     "INTRODUCTION_BETWEEN": {"a": "ana", "b": "cy"},
-    "SET_INTRODUCTION_OUTCOME": {"id": "n1", "outcome": "hired", "status": None},
+    "INTRODUCTIONS": {},
+    "PEOPLE_NAMES": {"ids": ["ana", "cy"]},
     "PROJECT_KNOWS": {},
     "PROJECT_PARTICIPATION": {},
+    "PROJECT_TIE": {"owner": "me", "person": "ana"},
     "PROJECT_FAVORS": {},
     "PROJECT_INTRODUCTIONS": {},
     "PROJECT_CHANGES": {},
@@ -134,6 +150,13 @@ _REL_ROWS = {
 }
 PARAMS.update({f"{verb}_REL_{kind}": {"rows": [{"start": start, "end": end, "props": props}]}
                for kind, (start, end, props) in _REL_ROWS.items() for verb in ("PUT", "DELETE")})
+# kith export: reads of everything, and the CREATE statements a restore runs.
+PARAMS.update({"EXPORT_NODES": {}, "EXPORT_RELATIONSHIPS": {}, "LABEL_COUNTS": {}, "REL_COUNTS": {},
+               "GRAPH_SIZE": {}})
+PARAMS.update({f"RESTORE_{label.upper()}": {"rows": [{"props": {"id": f"restored-{label}", "name": "x"}}]}
+               for label in Q.RESTORE_LABELS})
+PARAMS.update({f"RESTORE_REL_{kind}": {"rows": [{"start": start, "end": end, "props": props}]}
+               for kind, (start, end, props) in _REL_ROWS.items()})
 
 
 @pytest.mark.parametrize("name", sorted(Q.statements()))

@@ -99,7 +99,8 @@ def test_cli_report_introduce_and_path(demo_home, tmp_path):
     assert done.returncode == 0, done.stderr
     assert "<h2>" in out.read_text()
     top = json.loads(run_kith("report", "intros", "--top", "1", "--format", "json", env=env).stdout)["items"][0]
-    declined = run_kith("introduce", top["a"], top["b"], "--declined", env=env)
+    assert run_kith("introduce", top["a"], top["b"], env=env).returncode == 0
+    declined = run_kith("intro", "decline", top["a"], top["b"], "--by", "you", env=env)
     assert declined.returncode == 0, declined.stderr
     again = json.loads(run_kith("report", "intros", "--top", "20", "--format", "json", env=env).stdout)["items"]
     assert (top["a"], top["b"]) not in {(i["a"], i["b"]) for i in again}  # declined is remembered
@@ -109,7 +110,7 @@ def test_cli_report_introduce_and_path(demo_home, tmp_path):
 
 
 def test_the_registry_names_every_report_once_with_its_columns(P, as_of):
-    assert set(registry.PLAIN) == {"intros", "decay", "keep-in-touch", "ledger", "circles"}
+    assert set(registry.PLAIN) == {"intros", "decay", "keep-in-touch", "ledger", "circles", "birthdays"}
     for report in registry.REPORTS.values():
         extra = {"description": "python, climbing"} if "description" in report.takes else {}
         frame = report.run(P, as_of, 5, **extra)

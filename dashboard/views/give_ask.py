@@ -12,7 +12,7 @@ st.caption("Favors you did, received and asked for, per person. Relationships li
 
 ledger = data.ledger(key)
 if ledger.empty:
-    st.info("No favors recorded yet.")
+    st.info(data.why_empty("ledger", key))
     raise ui.Halt
 
 refused = ledger[ledger["push_luck"].astype(bool)]

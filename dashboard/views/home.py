@@ -53,7 +53,7 @@ left, middle, right = st.columns(3)
 with left:
     st.subheader("Due this week")
     if due.empty:
-        st.write("Nobody is due: you are on top of things.")
+        st.write(data.why_empty("keep-in-touch", key))
     for row in due.head(6).itertuples():
         ui.person_link(P, row.person)
         st.caption(row.reason)
@@ -67,7 +67,7 @@ with middle:
 with right:
     st.subheader("Introductions worth making")
     if intros.empty:
-        st.write("No suggestions right now.")
+        st.write(data.why_empty("intros", key))
     for row in intros.head(3).itertuples():
         st.markdown(f"**{row.a_name}** ↔ **{row.b_name}**")
         st.caption(row.explanation.split(". ")[0] + ".")

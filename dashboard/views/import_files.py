@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from dashboard import data, ui
+from dashboard import data, duplicates, ui
 from kith.errors import KithError
 from loaders.importer import import_file, import_files
 
@@ -18,6 +18,7 @@ st.caption("LinkedIn (Connections.csv, messages.csv), Google or Outlook contacts
            "previews what would change, and writes nothing until you press Import. People already known are "
            "merged, not duplicated; re-importing a file changes nothing.")
 ui.show_flash()
+duplicates.review(data.store())  # merge candidates, from earlier imports or this one
 
 # A new key after each import empties the uploader: the files are in, the page is ready for more.
 uploads = st.session_state.setdefault("import_round", 0)
@@ -41,7 +42,7 @@ for f in uploaded:
 
 
 @st.cache_data(max_entries=32, show_spinner="Reading the file…")
-def preview(path: str, digest: str, graph: str, version: tuple) -> dict:
+def preview(path: str, digest: str, graph: str, version: str) -> dict:
     """A dry run: what importing the file would do, or why it cannot be imported.
 
     Cached by content and graph state: a preview depends on who is already known.

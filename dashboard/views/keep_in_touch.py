@@ -22,7 +22,7 @@ channel = c2.selectbox("Done means I reached out by", CHANNELS, index=CHANNELS.i
 todo = todo[todo["status"].isin(show or statuses)]
 
 if todo.empty:
-    st.success("Nobody is waiting for you. Enjoy the quiet.")
+    st.info(data.why_empty("keep-in-touch", key))
 LAYER = {"inner": "inner circle", "close": "close", "good": "good friend", "meaningful": "meaningful",
          "acquaintance": "acquaintance"}
 for row in todo.itertuples():
@@ -32,10 +32,8 @@ for row in todo.itertuples():
             ui.person_link(P, row.person)
             st.caption(f"{LAYER.get(row.layer, row.layer)} · your tie {row.strength:.0f}")
         b.markdown(f"**{row.reason}**")
-        overdue = int(row.overdue_days)
         c.markdown(f":{'red' if row.status == 'due' else 'orange' if row.status == 'due soon' else 'gray'}"
-                   f"[{row.status}]  \n" + (f"{overdue} days over" if overdue > 0 else f"in {-overdue} days"
-                                            if overdue < 0 else "today"))
+                   f"[{row.status}]  \n" + compose.overdue_text(row.overdue_days))
         if d.button("Done", key=f"done_{row.person}", type="primary", icon=":material/check:"):
             actions.log_interaction(data.store(), row.person, kind=row.reason_kind, channel=channel,
                                     summary=f"{row.reason} (from Keep in touch)")

@@ -8,8 +8,10 @@ key = ui.key()
 P = ui.projection()
 view = data.network(key)
 st.title("Your network")
-st.caption("Each dot is a person, grouped into the circles they form; lines are ties between them, thicker "
-           "when stronger. Hover a dot to see who it is and why; click one to open them.")
+st.caption("Each dot is a person, grouped into the circles they form (a circle keeps its colour in every view); "
+           "lines are ties between them, thicker when stronger. The star is you, or the person you centre on: "
+           "their network is then laid out around them. Hover a dot to see who it is and why; click one to open "
+           "them.")
 
 people = compose.contacts(P)
 tags = sorted({t for ts in view.nodes["tags"] for t in ts})
@@ -24,8 +26,11 @@ with c5:
     depth = st.slider("Steps from them", 1, 3, 1, key="net_depth", disabled=ego is None)
 
 shown = compose.filter_network(view, tags=chosen_tags, min_strength=min_strength, ego=ego, depth=depth)
+# Around one person the picture is laid out afresh, them in the middle; otherwise the global layout.
+positions = data.ego_positions(key, ego, tuple(shown)) if ego is not None else None
 fig = charts.network_figure(view, shown, color_by="circle" if color_by == "circle" else "tag",
-                            size_by="strength" if size_by == "your tie strength" else "degree")
+                            size_by="strength" if size_by == "your tie strength" else "degree",
+                            positions=positions, ego=ego)
 # The chart's key changes after each click, so coming back here does not replay the old selection.
 clicks = st.session_state.setdefault("net_clicks", 0)
 event = st.plotly_chart(fig, key=f"network_chart_{clicks}", on_select="rerun", selection_mode="points",

@@ -1,16 +1,18 @@
-"""Person: everything about one contact, your tie over time, and a form to log an interaction."""
+"""Person: everything about one contact, your tie over time, and forms to log an interaction, edit
+what you know about them (skills, needs, health notes …), record a favor and who they know."""
 
 from datetime import datetime, time, timezone
 
 import streamlit as st
 
 from dashboard import actions, charts, compose, data, ui
-from graph.model import CHANNELS, INTERACTION_KINDS
+from graph.edit import edit_towards
+from graph.model import CHANNELS, FAVOR_DIRECTIONS, FAVOR_STATUSES, INTERACTION_KINDS
 from kith.errors import KithError
 
 key = ui.key()
 P = ui.projection()
-people = compose.contacts(P)
+people = ui.contacts(P)
 ui.show_flash()
 
 # Which person: the ?id= of a link, else the picker's last choice, else your strongest tie.
@@ -53,7 +55,8 @@ with left:
         "Emails": ", ".join(p.emails), "Phones": ", ".join(p.phones),
         "How you met": "; ".join(x for x in (p.met_how, p.met_where) if x), "Tags": ", ".join(p.tags),
         "Good at": ", ".join(p.skills), "Looking for": ", ".join(p.needs), "Interests": ", ".join(p.interests),
-        "Children": ", ".join(p.children),
+        "Children": ", ".join(p.children), "Openers": "; ".join(p.openers),
+        "Keep in touch": f"every {p.cadence_days} days" if p.cadence_days else "",
         "Work": "; ".join(f"{j.get('title') or '?'} at {j.get('organization')}" for j in details.jobs),
         "Studied": "; ".join(str(s.get("school") or s.get("name") or "") for s in details.schools),
         "Knows": f"{details.knows} of your contacts", "Interactions": str(details.interactions),
@@ -131,3 +134,96 @@ with st.form("log_interaction", clear_on_submit=True):
         else:
             ui.flash(f"Logged {kind} ({channel}) with {p.name} on {when:%d %b %Y}.")
             st.rerun()
+
+
+# -- what the analytics use, entered by hand: each form one call, then the page again ---------
+
+
+def _items(text: str, separator: str = ",") -> list[str]:
+    return [x.strip() for x in text.split(separator) if x.strip()]
+
+
+def _done(message: str) -> None:
+    ui.flash(message)
+    st.rerun()
+
+
+st.subheader("Update what you know")
+with st.expander("Edit details: skills, needs, interests, children, openers, tags, rhythm"):
+    # Sensitive: the health notes field is there only when asked for, like the notes themselves.
+    edit_health = st.toggle("Edit health notes", key=f"edit_health_{pid}", value=False)
+    with st.form(f"edit_person_{pid}"):
+        e1, e2 = st.columns(2)
+        skills = e1.text_input("Good at (comma-separated)", ", ".join(p.skills), key=f"edit_skills_{pid}")
+        needs = e2.text_input("Looking for (comma-separated)", ", ".join(p.needs), key=f"edit_needs_{pid}")
+        interests = e1.text_input("Interests", ", ".join(p.interests), key=f"edit_interests_{pid}")
+        children = e2.text_input("Children", ", ".join(p.children), key=f"edit_children_{pid}")
+        tags = e1.text_input("Tags: how you know them", ", ".join(p.tags), key=f"edit_tags_{pid}")
+        cadence = e2.number_input("Keep in touch every … days (0: Kith infers the rhythm)", min_value=0, step=1,
+                                  value=int(p.cadence_days or 0), key=f"edit_cadence_{pid}")
+        openers = st.text_area("Conversation openers (one a line)", "\n".join(p.openers), key=f"edit_openers_{pid}")
+        health = st.text_area("Health notes", p.health_notes or "", key=f"edit_health_notes_{pid}") \
+            if edit_health else None
+        if st.form_submit_button("Save details", type="primary"):
+            current = {"skills": p.skills, "needs": p.needs, "interests": p.interests, "children": p.children,
+                       "tags": p.tags, "openers": p.openers}
+            add, remove = edit_towards(current, {
+                "skills": _items(skills), "needs": _items(needs), "interests": _items(interests),
+                "children": _items(children), "tags": _items(tags), "openers": _items(openers, "\n")})
+            scalars = {"cadence_days": cadence} if cadence != (p.cadence_days or 0) else {}
+            if health is not None and health.strip() != (p.health_notes or ""):
+                scalars["health_notes"] = health
+            try:
+                changes = actions.edit_person(data.store(), pid, add=add, remove=remove, set=scalars)
+            except KithError as e:
+                st.error(str(e))
+            else:
+                _done(f"Saved {p.name}: {'; '.join(changes)}." if changes else f"Nothing changed for {p.name}.")
+
+WAYS = {"given": "you helped them", "received": "they helped you", "asked": "you asked them"}
+with st.expander("Record a favor"):
+    with st.form(f"record_favor_{pid}", clear_on_submit=True):
+        v1, v2, v3 = st.columns(3)
+        direction = v1.selectbox("Which way", FAVOR_DIRECTIONS, format_func=WAYS.get, key="favor_direction")
+        favor_kind = v2.text_input("What", placeholder="referral, advice, intro …", key="favor_kind")
+        status = v3.selectbox("Status", [None, *FAVOR_STATUSES], key="favor_status",
+                              format_func=lambda s: s or "usual: pending if asked, else yes")
+        v4, v5 = st.columns([1, 2])
+        favor_day = v4.date_input("When", value=key.as_of, key="favor_day")  # Kith's today, not the browser's
+        favor_note = v5.text_input("Note", key="favor_note")
+        if st.form_submit_button("Record favor", type="primary"):
+            try:
+                fid = actions.record_favor(data.store(), pid, direction=direction, kind=favor_kind, status=status,
+                                           at=datetime.combine(favor_day, time(12), timezone.utc), note=favor_note)
+            except KithError as e:
+                st.error(str(e))
+            else:
+                _done(f"Recorded: {WAYS[direction]} ({favor_kind.strip()}), {fid}.")
+    asks = data.store().pending_asks(pid)
+    if asks:
+        st.markdown(f"**Waiting for an answer:** {len(asks)} ask{'s' * (len(asks) != 1)}")
+        a1, a2, a3 = st.columns([2, 1, 1])
+        ask = a1.selectbox("Ask", [a["id"] for a in asks], key=f"answer_ask_{pid}",
+                           format_func=lambda i: next(f"{a['kind']} ({ui.day(a['at'])})" for a in asks if a["id"] == i))
+        answer = a2.radio("Answer", ("yes", "no", "ignored"), key=f"answer_value_{pid}", horizontal=True)
+        if a3.button("Record answer", key=f"answer_go_{pid}"):
+            try:
+                actions.answer_favor(data.store(), pid, answer, ask)
+            except KithError as e:
+                st.error(str(e))
+            else:
+                _done(f"Recorded {p.name}'s answer: {answer}.")
+
+with st.expander("Who they know"):
+    others = [i for i in ids if i not in (pid, P.owner)]
+    k1, k2 = st.columns([1, 1])
+    other = k1.selectbox("Knows", others, index=None, placeholder="pick someone", key=f"knows_other_{pid}",
+                         format_func=lambda i: compose.label(P, i))
+    context = k2.text_input("How they know each other", key=f"knows_context_{pid}")
+    if st.button("They know each other", key=f"knows_go_{pid}", disabled=other is None):
+        try:
+            actions.link_people(data.store(), pid, other, context=context)
+        except KithError as e:
+            st.error(str(e))
+        else:
+            _done(f"Noted: {p.name} knows {compose.label(P, other)}.")

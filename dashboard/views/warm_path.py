@@ -11,8 +11,8 @@ st.title("Warm path")
 st.caption("Who to ask for an introduction to someone you do not know well. A chain is as strong as the product "
            "of its ties (each 0–100), so two strong ties beat one weak one; at most three steps.")
 
+people = ui.contacts(P)
 G = data.strength_graph(key)
-people = compose.contacts(P)
 ties = data.owner_ties(key)
 # Start from someone you cannot just call: the first contact with no direct tie to you.
 far = [p for p in people.index if p not in ties.index] or list(people.index)
