@@ -293,13 +293,16 @@ RETURN f.id AS id, p.id AS person, f.at AS at, f.direction AS direction, f.kind 
 # A is the one asked first: the INTRODUCED link's role says which (records from before
 # roles existed have none and come in id order). Not ORDER BY before collect: ArcadeDB
 # aggregates in match order.
-PROJECT_INTRODUCTIONS = """
+_INTRODUCTION_PAIRS = """
 MATCH (m:Person)-[:MADE]->(n:Introduction)-[r:INTRODUCED]->(p:Person)
 WITH m, n, collect({role: r.role, id: p.id}) AS ends
 WHERE size(ends) = 2
 WITH m, n, CASE WHEN ends[0].role = 'b' OR ends[1].role = 'a'
                   OR (ends[0].role IS NULL AND ends[1].role IS NULL AND ends[0].id > ends[1].id)
                 THEN [ends[1].id, ends[0].id] ELSE [ends[0].id, ends[1].id] END AS pair
+"""
+
+PROJECT_INTRODUCTIONS = _INTRODUCTION_PAIRS + """\
 RETURN n.id AS id, pair[0] AS a, pair[1] AS b, m.id AS made_by, n.at AS at, n.status AS status,
        n.outcome AS outcome, n.declined_by AS declined_by
 """
@@ -310,13 +313,7 @@ RETURN p.id AS person, c.field AS field, c.old AS old, c.new AS new, c.at AS at
 """
 
 # Every introduction with all its properties, newest first (`kith intro list`, the dashboard).
-INTRODUCTIONS = """
-MATCH (m:Person)-[:MADE]->(n:Introduction)-[r:INTRODUCED]->(p:Person)
-WITH m, n, collect({role: r.role, id: p.id}) AS ends
-WHERE size(ends) = 2
-WITH m, n, CASE WHEN ends[0].role = 'b' OR ends[1].role = 'a'
-                  OR (ends[0].role IS NULL AND ends[1].role IS NULL AND ends[0].id > ends[1].id)
-                THEN [ends[1].id, ends[0].id] ELSE [ends[0].id, ends[1].id] END AS pair
+INTRODUCTIONS = _INTRODUCTION_PAIRS + """\
 RETURN properties(n) AS props, pair[0] AS a, pair[1] AS b, m.id AS made_by
 ORDER BY n.at DESC, n.id
 """
@@ -679,6 +676,6 @@ def statements() -> dict[str, str]:
     """Every statement in this module by name (schema ones as ``SCHEMA[i]``)."""
     found = {f"SCHEMA[{i}]": q for i, q in enumerate(SCHEMA)}
     for name, value in globals().items():
-        if name.isupper() and isinstance(value, str):
+        if name.isupper() and not name.startswith("_") and isinstance(value, str):  # _FRAGMENTS are parts
             found[name] = value
     return found

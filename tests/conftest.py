@@ -6,6 +6,7 @@ mocked. It is stopped at the end, leaving no process behind.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -62,6 +63,21 @@ def run_kith(*args: str, input: str | None = None, env: dict | None = None) -> s
     """Run the real CLI as a user would, against the test session's KITH_HOME."""
     return subprocess.run([sys.executable, "-m", "kith", *args], cwd=ROOT, input=input,
                           capture_output=True, text=True, env={**os.environ, **(env or {})}, timeout=120)
+
+
+@contextlib.contextmanager
+def own_demo_home(tmp_path_factory, name: str):
+    """A demo network of a test module's own, which it may write to; KITH_HOME points at it meanwhile."""
+    path = tmp_path_factory.mktemp(name)
+    done = run_kith("demo", env={"KITH_HOME": str(path)})
+    assert done.returncode == 0, done.stderr
+    saved = os.environ["KITH_HOME"]
+    os.environ["KITH_HOME"] = str(path)
+    try:
+        yield path
+    finally:
+        os.environ["KITH_HOME"] = saved
+        EmbeddedServer(path).stop()
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,6 @@ import. The session's shared demo store stays untouched.
 
 from __future__ import annotations
 
-import os
 import tomllib
 from pathlib import Path
 
@@ -20,10 +19,9 @@ from streamlit.testing.v1 import AppTest
 from dashboard import charts, compose, layout
 from graph import projection
 from graph.examples import examples
-from graph.server import EmbeddedServer
 from graph.store import Store
 from kith import clock
-from tests.conftest import run_kith
+from tests.conftest import own_demo_home
 from tests.test_queries import schema_examples
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -35,14 +33,8 @@ PAGES = ["home", "network", "person", "keep_in_touch", "introductions", "warm_pa
 @pytest.fixture(scope="module")
 def home(tmp_path_factory, kith_home):
     """A demo network this module may write to; KITH_HOME points at it while the module runs."""
-    path = tmp_path_factory.mktemp("kith-dashboard")
-    done = run_kith("demo", env={"KITH_HOME": str(path)})
-    assert done.returncode == 0, done.stderr
-    saved = os.environ["KITH_HOME"]
-    os.environ["KITH_HOME"] = str(path)
-    yield path
-    os.environ["KITH_HOME"] = saved
-    EmbeddedServer(path).stop()
+    with own_demo_home(tmp_path_factory, "kith-dashboard") as path:
+        yield path
 
 
 @pytest.fixture(scope="module")

@@ -15,11 +15,10 @@ from graph import introductions as flow
 from graph import projection
 from graph.model import Introduction, Person
 from graph.projection import Projection
-from graph.server import EmbeddedServer
 from graph.store import Store
 from kith.errors import InvalidRecord, StoreError
 from reports import build
-from tests.conftest import run_kith
+from tests.conftest import own_demo_home, run_kith
 
 T0 = datetime(2026, 11, 1, 9, tzinfo=timezone.utc)
 WEI, JAMES = "Wei Zhang", "James Lloyd"
@@ -283,14 +282,8 @@ def test_recorded_pairs_are_never_suggested_again(demo_store):
 @pytest.fixture(scope="module")
 def home(tmp_path_factory, kith_home):
     """A demo network this module's dashboard test may write to."""
-    path = tmp_path_factory.mktemp("kith-intro-dashboard")
-    done = run_kith("demo", env={"KITH_HOME": str(path)})
-    assert done.returncode == 0, done.stderr
-    saved = os.environ["KITH_HOME"]
-    os.environ["KITH_HOME"] = str(path)
-    yield path
-    os.environ["KITH_HOME"] = saved
-    EmbeddedServer(path).stop()
+    with own_demo_home(tmp_path_factory, "kith-intro-dashboard") as path:
+        yield path
 
 
 def test_dashboard_shows_the_states_and_performs_steps(home):
