@@ -171,7 +171,8 @@ def timeline(P: Projection, person: str) -> pd.DataFrame:
     with_whom = others.groupby("interaction")["person"].agg(
         lambda ps: ", ".join(sorted("you" if p == P.owner else str(names.get(p, p)) for p in ps)))
     table = theirs.assign(**{
-        "with": theirs["interaction"].map(with_whom).fillna(""),
+        # object first: with nobody else in any of them, the mapped column is all-NaN float64.
+        "with": theirs["interaction"].map(with_whom).astype(object).fillna(""),
         "started by": theirs["initiated_by"].map(
             lambda p: "you" if p == P.owner else (str(names.get(p, p)) if isinstance(p, str) else "")),
     })

@@ -67,8 +67,13 @@ def _keep_in_touch(P, as_of, n, history) -> str:
     if not history:
         return (f"No one is due because Kith has no history with your {n} contacts yet: {LOG}. "
                 "Favors owed a thank-you, birthdays and job changes show up here too.")
-    return (f"No one is due for contact as of {as_of:%d %B %Y}: every tie has been kept up at its rhythm "
-            "(or you were in touch today).")
+    from reports.build import in_touch_on
+
+    today = in_touch_on(P, as_of)
+    if today:
+        return (f"You were in touch with {_plural(len(today), 'contact')} on {as_of:%d %B %Y}, and no one else "
+                "is due for contact.")
+    return f"No one is due for contact as of {as_of:%d %B %Y}: every tie has been kept up at its rhythm."
 
 
 def _decay(P, as_of, n, history) -> str:
