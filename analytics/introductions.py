@@ -186,10 +186,15 @@ def _topic(a: Contact, b: Contact) -> str | None:
     return topic[0] if topic else None
 
 
+def _talk_about(a: Contact, b: Contact) -> str:
+    """The sentence that says what the two have to talk about, or nothing when Kith cannot tell."""
+    topic = _topic(a, b)
+    return f" I think you two would have a lot to talk about on {topic}." if topic else ""
+
+
 def draft(a: Contact, b: Contact) -> str:
     """A double opt-in message to ``a``: ask before connecting, so either can say no quietly."""
-    topic = _topic(a, b)
-    why = f" I think you two would have a lot to talk about on {topic}." if topic else ""
+    why = _talk_about(a, b)
     return (f"Hi {_first(a)}, I'd like to introduce you to {_who(b)}.{why} "
             f"Would you be open to it? If so, I'll send you both a short email; if now isn't a good time, "
             f"no problem at all.")
@@ -197,8 +202,7 @@ def draft(a: Contact, b: Contact) -> str:
 
 def draft_to_b(a: Contact, b: Contact) -> str:
     """The second ask, to ``b``: A has already said yes, and B can still say no quietly."""
-    topic = _topic(a, b)
-    why = f" I think you two would have a lot to talk about on {topic}." if topic else ""
+    why = _talk_about(a, b)
     return (f"Hi {_first(b)}, I'd like to introduce you to {_who(a)}.{why} {_first(a)} would be glad to "
             f"meet you. Would you be open to it? If so, I'll send you both a short email; if not, "
             f"no problem at all, {_first(a)} won't mind.")

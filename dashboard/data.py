@@ -141,7 +141,8 @@ def strength_graph(key: Key) -> nx.Graph:
 def network(key: Key) -> compose.NetworkView:
     """Everyone but you, tie-weighted, grouped into circles and laid out once per graph state."""
     P = projection(key)
-    G, member = build.contact_circles(P, key.as_of)  # the circles report's circles, by the same names
+    # The circles report's circles, by the same names, from the tie-weighted graph already cached.
+    G, member = build.contact_circles(P, key.as_of, strength_graph(key))
     positions = layout.circle_layout(G, member)
     return compose.network_view(P, G, member, positions, owner_ties(key))
 

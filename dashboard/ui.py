@@ -26,11 +26,9 @@ def key() -> data.Key:
 def projection() -> Projection:
     """This run's projection; stops the page with a hint when the graph has no owner yet."""
     if data.owner(key()) is None:  # before reading the whole graph: a large import without an owner is slow
-        st.info("Kith does not know who you are yet. Import your contacts on the **Import** page, or tell Kith "
-                "your name with `kith me --name \"Your Name\"` (or load the demo network "
-                "with `kith demo` in an empty KITH_HOME).")
-        st.page_link("views/import_files.py", label="Import your contacts", icon=":material/upload:")
-        raise Halt
+        _stop("Kith does not know who you are yet. Import your contacts on the **Import** page, or tell Kith "
+              "your name with `kith me --name \"Your Name\"` (or load the demo network "
+              "with `kith demo` in an empty KITH_HOME).")
     return data.projection(key())
 
 
@@ -38,10 +36,15 @@ def contacts(P: Projection) -> pd.DataFrame:
     """Everyone but you, for a page about one of them; stops the page with a hint when there is nobody yet."""
     people = compose.contacts(P)
     if people.empty:
-        st.info("You have no contacts yet: add people with `kith person add NAME`, or import your contacts.")
-        st.page_link("views/import_files.py", label="Import your contacts", icon=":material/upload:")
-        raise Halt
+        _stop("You have no contacts yet: add people with `kith person add NAME`, or import your contacts.")
     return people
+
+
+def _stop(hint: str) -> None:
+    """Say what the page needs, link to the Import page, and stop the page (the footer still shows)."""
+    st.info(hint)
+    st.page_link("views/import_files.py", label="Import your contacts", icon=":material/upload:")
+    raise Halt
 
 
 def person_link(P: Projection, person: str, text: str | None = None) -> None:

@@ -481,7 +481,7 @@ class Store:
         """Turn what a user typed (an id, a full name or a unique fragment) into a person id."""
         if self.read(Q.GET_PERSON, id=ref):
             return ref
-        exact = self.read(Q.FIND_BY_NAME_KEY, key=fold(ref))
+        exact = self.people_named(ref)
         if len(exact) == 1:
             return exact[0]["id"]
         matches = exact or self.search(ref, limit=6)

@@ -265,6 +265,14 @@ def person_forget(
 # -- log -----------------------------------------------------------------------------
 
 
+def _when(at: str | None) -> datetime | None:
+    """An ``--at`` option: None (now, by kith.clock) when not given."""
+    try:
+        return datetime.fromisoformat(at) if at else None
+    except ValueError:
+        fail(f"--at {at!r} is not an ISO date or date-time (e.g. 2026-03-14 or 2026-03-14T18:30)")
+
+
 @app.command("log")
 def log(
     people: Annotated[list[str], typer.Argument(help="Who you were with: ids or names.")],
@@ -274,10 +282,7 @@ def log(
     at: Annotated[Optional[str], typer.Option(help="When (ISO date or date-time); default now.")] = None,
 ) -> None:
     """Log an interaction between you and one or more people."""
-    try:
-        when = datetime.fromisoformat(at) if at else None  # None: now, by kith.clock
-    except ValueError:
-        fail(f"--at {at!r} is not an ISO date or date-time (e.g. 2026-03-14 or 2026-03-14T18:30)")
+    when = _when(at)
     with connect() as store:
         usecases.require_owner(store)  # before resolving names: "no owner" is the first thing to fix
         ids = [store.resolve(p) for p in people]
@@ -287,13 +292,6 @@ def log(
 
 
 # -- favors and who knows whom ------------------------------------------------------------
-
-
-def _when(at: str | None) -> datetime | None:
-    try:
-        return datetime.fromisoformat(at) if at else None  # None: now, by kith.clock
-    except ValueError:
-        fail(f"--at {at!r} is not an ISO date or date-time (e.g. 2026-03-14 or 2026-03-14T18:30)")
 
 
 @app.command("favor")
@@ -499,22 +497,19 @@ def merge(
 
 
 def _merge_list(store: Store) -> None:
-    from loaders.resolve import PeopleIndex, find_candidates
-
-    index = PeopleIndex(*store.people_index_rows())
-    candidates = find_candidates(index)
+    candidates = usecases.merge_candidates(store)  # the same list the dashboard's Import page shows
     if not candidates:
         out.print("no merge candidates")
         return
-    name = {pid: k.props.get("name") for pid, k in index.people.items()}
     # Ids are copied into `kith merge KEEP DROP`: never wrapped or cut, even in 80 columns.
-    widest = max(len(x) for c in candidates for x in (c.a, c.b))
+    widest = max(len(c[x]) for c in candidates for x in ("keep", "drop"))
     table = Table("keep", "drop", "names", "why", "evidence")
     for column in table.columns[:2]:
         column.no_wrap, column.min_width = True, widest
     for c in candidates:
-        names = name[c.a] if name[c.a] == name[c.b] else f"{name[c.a]} / {name[c.b]}"
-        table.add_row(c.a, c.b, names, f"{c.reason} ({c.score:.0f})", c.evidence)
+        a, b = c["keep_name"], c["drop_name"]
+        table.add_row(c["keep"], c["drop"], a if a == b else f"{a} / {b}", f"{c['reason']} ({c['score']:.0f})",
+                      c["evidence"])
     out.print(table)
     out.print("merge one pair: kith merge KEEP DROP (undo: kith merge --undo); "
               "different people: kith merge --not-same A B", highlight=False)

@@ -56,6 +56,16 @@ def split_name(key: str) -> tuple[str, str]:
     return given, " ".join(rest.split())
 
 
+def differ_by_nickname(a: str, b: str) -> bool:
+    """Two folded full names the same but for interchangeable, different given names.
+
+    >>> differ_by_nickname("dan smith", "daniel smith"), differ_by_nickname("dan smith", "daniel smyth")
+    (True, False)
+    """
+    (given_a, rest_a), (given_b, rest_b) = split_name(a), split_name(b)
+    return bool(rest_a) and rest_a == rest_b and given_a != given_b and interchangeable(given_a, given_b)
+
+
 def nickname_pairs(keys: list[str]) -> list[tuple[int, int]]:
     """(i, j), i < j, for folded full names that differ only by interchangeable given names.
 
@@ -70,9 +80,5 @@ def nickname_pairs(keys: list[str]) -> list[tuple[int, int]]:
     found = []
     for members in by_rest.values():
         for x, i in enumerate(members):
-            gi = split_name(keys[i])[0]
-            for j in members[x + 1:]:
-                gj = split_name(keys[j])[0]
-                if gi != gj and interchangeable(gi, gj):
-                    found.append((min(i, j), max(i, j)))
+            found += [(min(i, j), max(i, j)) for j in members[x + 1:] if differ_by_nickname(keys[i], keys[j])]
     return sorted(found)

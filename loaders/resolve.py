@@ -32,7 +32,7 @@ from rapidfuzz import fuzz, process
 from graph.model import Employment, Favor, Interaction, Introduction, Knows, Network, fold
 from kith import clock
 from loaders.ids import digest, kith_id
-from loaders.nicknames import interchangeable, nickname_pairs, split_name
+from loaders.nicknames import differ_by_nickname, nickname_pairs, split_name
 from loaders.records import ME, Contact, LoadError, ParsedFile
 
 SCALARS = ("name", "given_name", "family_name", "company", "title", "location", "notes", "birthday",
@@ -225,14 +225,12 @@ class _Resolver:
                 continue
             reason = "same name" if other_key == key else "similar name"
             self.plan.candidates.append(Candidate(other, person_id, reason, round(score, 1)))
-        given, rest = split_name(key)
+        rest = split_name(key)[1]
         suffix = " " + rest
         for other_key, other in names.items():
             if not (rest and other_key.endswith(suffix)):  # cheap first: the same family name
                 continue
-            other_given, other_rest = split_name(other_key)
-            if (other_rest == rest and other_given != given and interchangeable(given, other_given)
-                    and frozenset((person_id, other)) not in self.index.not_same):
+            if differ_by_nickname(key, other_key) and frozenset((person_id, other)) not in self.index.not_same:
                 score = round(fuzz.token_sort_ratio(key, other_key), 1)
                 self.plan.candidates.append(Candidate(other, person_id, "nickname", score))
 

@@ -47,6 +47,24 @@ def pairs_before(P: Projection, as_of: date) -> pd.DataFrame:
     return pr[pr["at"] < horizon(as_of)]
 
 
+def _with_owner(frame: pd.DataFrame, owner) -> pd.DataFrame:
+    """The rows of a pairs or ties frame (``a``, ``b``) that involve the owner, with ``person``: the other one."""
+    mine = frame[(frame["a"] == owner) | (frame["b"] == owner)].copy()
+    mine["person"] = mine["a"].where(mine["b"] == owner, mine["b"])
+    return mine
+
+
+def _owner_pairs_before(P: Projection, as_of: date) -> pd.DataFrame:
+    """The owner's interactions up to the end of ``as_of``, one row per contact in each (``person``)."""
+    return _with_owner(pairs_before(P, as_of), P.owner)
+
+
+def _contacts_met_with_owner(part: pd.DataFrame, owner) -> pd.DataFrame:
+    """Participation rows of contacts (not the owner) in interactions the owner took part in."""
+    with_owner = part.loc[part["person"] == owner, "interaction"]
+    return part[part["interaction"].isin(with_owner) & (part["person"] != owner)]
+
+
 def days_between(then: pd.Series, as_of: date) -> pd.Series:
     """Whole calendar days from each instant's (UTC) day to ``as_of``: today 0, yesterday 1."""
     return (start_of(as_of) - then.dt.floor("D")).dt.days
@@ -55,8 +73,7 @@ def days_between(then: pd.Series, as_of: date) -> pd.Series:
 def owner_ties(P: Projection, as_of: date) -> pd.DataFrame:
     """The owner's tie with each contact: strength (0–100), days since, explanation; index person."""
     ties = strength.tie_strength(pairs_before(P, as_of), horizon(as_of), owner=P.owner)
-    mine = ties[(ties["a"] == P.owner) | (ties["b"] == P.owner)].copy()
-    mine["person"] = mine["a"].where(mine["b"] == P.owner, mine["b"])
+    mine = _with_owner(ties, P.owner)
     mine["days_since"] = days_between(mine["last_contact"], as_of)
     return mine.set_index("person")
 
@@ -139,12 +156,10 @@ TIE_STATE_COLUMNS = list(registry.TIE_STATE_COLUMNS)
 
 def tie_states(P: Projection, as_of: date) -> pd.DataFrame:
     """Every tie of the owner with its decay state and risk (index: person)."""
-    pr = pairs_before(P, as_of)
-    mine = pr[(pr["a"] == P.owner) | (pr["b"] == P.owner)]
+    mine = _owner_pairs_before(P, as_of)
     if P.owner is None or mine.empty:
         return pd.DataFrame(columns=TIE_STATE_COLUMNS, index=pd.Index([], name="person"))
-    risk = decay_mod.decay_risk(mine[["a", "b", "at"]], horizon(as_of))
-    risk["person"] = risk["a"].where(risk["b"] == P.owner, risk["b"])
+    risk = _with_owner(decay_mod.decay_risk(mine[["a", "b", "at"]], horizon(as_of)), P.owner)
     return risk.set_index("person")[TIE_STATE_COLUMNS]
 
 
@@ -167,18 +182,13 @@ def in_touch_on(P: Projection, day: date) -> set[str]:
     """
     part = P.participation
     on_day = part[(part["at"] >= start_of(day)) & (part["at"] < horizon(day))]
-    with_owner = on_day[on_day["person"] == P.owner]["interaction"]
-    people = on_day[on_day["interaction"].isin(with_owner) & (on_day["person"] != P.owner)]["person"]
-    return set(people)
+    return set(_contacts_met_with_owner(on_day, P.owner)["person"])
 
 
 def owner_history(P: Projection, as_of: date) -> pd.DataFrame:
     """When the owner was in touch with each contact (``person``, ``at``), up to ``as_of``: the
     evidence for the keep-in-touch layers (a weekly layer needs weekly contact, not just rank)."""
-    pr = pairs_before(P, as_of)
-    mine = pr[(pr["a"] == P.owner) | (pr["b"] == P.owner)]
-    return pd.DataFrame({"person": mine["a"].where(mine["b"] == P.owner, mine["b"]).to_numpy(),
-                         "at": mine["at"].to_numpy()})
+    return _owner_pairs_before(P, as_of)[["person", "at"]].reset_index(drop=True)
 
 
 def keep_in_touch(P: Projection, as_of: date, top: int = 30) -> pd.DataFrame:
@@ -234,13 +244,14 @@ def ledger(P: Projection, as_of: date, top: int | None = None) -> pd.DataFrame:
     return table if top is None else table.head(top)
 
 
-def contact_circles(P: Projection, as_of: date) -> tuple[nx.Graph, dict]:
+def contact_circles(P: Projection, as_of: date, weighted: nx.Graph | None = None) -> tuple[nx.Graph, dict]:
     """Everyone but the owner, tie-weighted (``strength_graph``), and the circles they form.
 
     The circles report and the dashboard's Network page both start here, so a circle has
     the same people and the same name (``analytics.circles.name_circles``) in both.
+    ``weighted``: ``strength_graph(P, as_of)`` when the caller has it already (it is left as it is).
     """
-    G = strength_graph(P, as_of)
+    G = strength_graph(P, as_of) if weighted is None else weighted.copy()
     if P.owner in G:
         G.remove_node(P.owner)
     return G, circles_mod.circles(G)
@@ -279,9 +290,8 @@ def birthdays(P: Projection, as_of: date, top: int = 50, days: int = BIRTHDAY_DA
     people = P.people[P.people.index != P.owner]
     coming = kit.upcoming_birthdays(people, as_of, days)
     part = P.participation
-    wishes = part[part["kind"].eq("birthday-wishes") & (part["at"] < horizon(as_of))]
-    with_owner = set(wishes.loc[wishes["person"] == P.owner, "interaction"])
-    wishes = wishes[wishes["interaction"].isin(with_owner) & (wishes["person"] != P.owner)]
+    wishes = _contacts_met_with_owner(part[part["kind"].eq("birthday-wishes") & (part["at"] < horizon(as_of))],
+                                      P.owner)
     last_wished = wishes.groupby("person")["at"].max()
     children = people["children"] if "children" in people else pd.Series(dtype=object)
     rows = []

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date
 
 from graph.projection import Projection
+from reports.build import horizon, in_touch_on
 
 ADD_PEOPLE = "add people (`kith person add NAME`) or import a file (`kith import FILE`)"
 LOG = "log what you do (`kith log NAME --kind catch-up`) or import mail, calendars or messages"
@@ -37,8 +38,6 @@ def why_empty(report: str, P: Projection, as_of: date) -> str:
 
 def _owner_history(P: Projection, as_of: date) -> int:
     """How many of the owner's interactions count for a report as of ``as_of``."""
-    from reports.build import horizon  # reports.build imports this module's caller: keep it lazy
-
     part = P.participation
     if part.empty:
         return 0
@@ -67,8 +66,6 @@ def _keep_in_touch(P, as_of, n, history) -> str:
     if not history:
         return (f"No one is due because Kith has no history with your {n} contacts yet: {LOG}. "
                 "Favors owed a thank-you, birthdays and job changes show up here too.")
-    from reports.build import in_touch_on
-
     today = in_touch_on(P, as_of)
     if today:
         return (f"You were in touch with {_plural(len(today), 'contact')} on {as_of:%d %B %Y}, and no one else "
