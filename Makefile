@@ -32,8 +32,7 @@ $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt tests/cypher_lin
 demo: install
 	$(VENV)/bin/kith db start
 	$(VENV)/bin/kith demo
-	@echo "Kith's dashboard: http://127.0.0.1:$${KITH_PORT:-8501}  (Ctrl-C to stop; the graph store keeps running)"
-	$(PY) -m streamlit run dashboard/app.py --server.address 127.0.0.1 --server.port $${KITH_PORT:-8501}
+	$(VENV)/bin/kith dashboard --port $${KITH_PORT:-8501}
 
 test: install-dev
 	$(VENV)/bin/ruff check .

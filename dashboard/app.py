@@ -1,8 +1,12 @@
-"""Kith's dashboard: ``streamlit run dashboard/app.py`` from the checkout (``make demo`` does).
+"""Kith's dashboard: ``kith dashboard`` serves it (``make demo`` ends with it).
 
 It reads the graph ``Store.connect()`` picks (the embedded store of KITH_HOME, or Neo4j when
-NEO4J_URI is set) and listens on 127.0.0.1 only (``.streamlit/config.toml``): it shows
-personal data.
+NEO4J_URI is set). It shows personal data, so it is for this machine only: ``kith dashboard``
+binds 127.0.0.1 and refuses requests for any other host (dashboard/serve.py). Started with a
+bare ``streamlit run`` instead, from any folder, ``.streamlit/config.toml`` next to this file
+asks for the same, and every run checks it got it (``serve.refusal``): listening beyond this
+machine, usage statistics on, XSRF protection off, or a page opened under another host name,
+and the page shows nothing but how to start it properly.
 """
 
 from __future__ import annotations
@@ -13,12 +17,28 @@ from pathlib import Path
 import streamlit as st
 from neo4j.exceptions import DriverError, Neo4jError
 
-from dashboard import data, ui
+from dashboard import data, serve, ui, uploads
 from kith.errors import KithError
 
 HERE = Path(__file__).resolve().parent
 
 st.set_page_config(page_title="Kith", page_icon="🌿", layout="wide")
+
+why_not = serve.refusal(st.get_option("server.address"), st.get_option("browser.gatherUsageStats"),
+                        st.get_option("server.enableXsrfProtection"), dict(st.context.headers),
+                        st.get_option("server.port"))
+if why_not:
+    st.error(why_not)
+    st.stop()
+
+
+@st.cache_resource(show_spinner=False)
+def _purge_uploads() -> None:
+    """Once per server: uploads a killed dashboard (or an older Kith) left behind go."""
+    uploads.purge()
+
+
+_purge_uploads()
 
 PAGES = {
     "": [st.Page("views/home.py", title="Home", icon=":material/home:", default=True)],
@@ -45,7 +65,7 @@ st.logo(str(HERE / "logo.svg"), size="large")
 try:
     key = data.current()
 except (KithError, DriverError, Neo4jError, OSError) as e:  # no store: say so plainly, not a traceback
-    st.error(f"Kith cannot reach your graph store: {e}")
+    st.error(f"Kith cannot reach your graph store: {ui.md(e)}")
     st.caption("Start it with `kith db start`, or check NEO4J_URI and its credentials.")
     st.stop()
 st.session_state["kith_key"] = key

@@ -1,7 +1,7 @@
 """Plotly figures: plain functions from frames to ``go.Figure``, no Streamlit, easy to test.
 
 Each takes data already computed (by ``reports``/``analytics``, shaped by ``compose``) and
-only decides how it looks.
+only decides how it looks. Every string from data goes in through ``text``.
 """
 
 from __future__ import annotations
@@ -28,6 +28,21 @@ LABELLED = 60        # up to this many people shown, each dot carries its name
 EGO = "#1f1f2e"      # the person the picture is about: you, or whom you centred on
 MAX_GROUPS = 12      # legend entries; smaller circles or tags share one grey "other" entry
 FONT = dict(family="Source Sans Pro, sans-serif", size=13)
+
+
+def text(value):
+    """A string from data as literal text in a figure; anything else unchanged.
+
+    Plotly reads a subset of HTML in hover text, labels, legends, titles and axis ticks: a name
+    like ``<a href=…>`` would be a link. With ``&``, ``<`` and ``>`` as entities it shows as typed.
+    """
+    if not isinstance(value, str):
+        return value
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _texts(values) -> list:
+    return [text(v) for v in values]
 
 
 def _base(fig: go.Figure, height: int, **layout) -> go.Figure:
@@ -82,14 +97,15 @@ def network_figure(view: NetworkView, shown: list[str] | None = None, *, color_b
         part = nodes.loc[members]
         colour = colours.get(group, OTHER) if group is not None else OTHER
         fig.add_trace(Scatter(
-            x=part["x"], y=part["y"], mode="markers+text" if labelled else "markers", name=names[group],
+            x=part["x"], y=part["y"], mode="markers+text" if labelled else "markers", name=text(names[group]),
             # The ego's own dot goes unnamed: their star carries the name.
-            text=part["name"].where(part.index != ego, "") if labelled else None, textposition="top center",
+            text=_texts(part["name"].where(part.index != ego, "")) if labelled else None, textposition="top center",
             textfont=dict(size=10, color="#444"),
             marker=dict(size=sizes.loc[members], color=colour, line=dict(width=0.6, color="white")),
-            customdata=np.column_stack([part.index, part["name"], part["role"], part["circle_name"],
-                                        [", ".join(t) or "—" for t in part["tags"]],
-                                        part["strength"].round(0), part["why"], part["degree"]]),
+            # [0] is the id a click opens (never shown); the rest is shown, so escaped.
+            customdata=np.column_stack([part.index, _texts(part["name"]), _texts(part["role"]),
+                                        _texts(part["circle_name"]), [text(", ".join(t) or "—") for t in part["tags"]],
+                                        part["strength"].round(0), _texts(part["why"]), part["degree"]]),
             hovertemplate=("<b>%{customdata[1]}</b><br>%{customdata[2]}<br>circle: %{customdata[3]}"
                            "<br>how you met: %{customdata[4]}<br>your tie: %{customdata[5]}/100 — %{customdata[6]}"
                            "<br>knows %{customdata[7]} people in your network<extra></extra>"),
@@ -111,10 +127,11 @@ def _ego_marker(fig: go.Figure, Scatter, nodes: pd.DataFrame, ego: str | None) -
         label, data = "you", None
     else:
         return
-    fig.add_trace(Scatter(x=[x], y=[y], mode="markers+text", name=label, text=[label], textposition="bottom center",
-                          textfont=dict(size=13, color=EGO), customdata=data,
+    # The name goes in as text, never into the template, where "%{…}" in it would be read too.
+    fig.add_trace(Scatter(x=[x], y=[y], mode="markers+text", name=text(label), text=[text(label)],
+                          textposition="bottom center", textfont=dict(size=13, color=EGO), customdata=data,
                           marker=dict(symbol="star", size=24, color=EGO, line=dict(width=1.5, color="white")),
-                          hovertemplate=f"<b>{label}</b><extra></extra>", showlegend=False))
+                          hovertemplate="<b>%{text}</b><extra></extra>", showlegend=False))
 
 
 def stable_colours(keys: Iterable) -> dict:
@@ -225,7 +242,7 @@ def strength_curve_figure(curve: pd.Series, interactions: pd.DataFrame, today: d
     if not interactions.empty:
         fig.add_trace(go.Scatter(x=interactions["at"], y=np.zeros(len(interactions)), mode="markers",
                                  name="interactions", marker=dict(symbol="line-ns-open", size=12, color="#444"),
-                                 customdata=interactions[["kind", "channel"]].to_numpy(),
+                                 customdata=interactions[["kind", "channel"]].map(text).to_numpy(),
                                  hovertemplate="%{x|%d %b %Y}: %{customdata[0]} (%{customdata[1]})<extra></extra>"))
     fig.add_vline(x=now.timestamp() * 1000, line=dict(color="#bbb", width=1))
     return _base(fig, height, yaxis=dict(title="strength (0–100)", range=[-5, 100], gridcolor="#eee"),
@@ -242,15 +259,17 @@ def balance_figure(ledger: pd.DataFrame, top: int = 25, height: int | None = Non
     order = t["balance"].abs().sort_values(ascending=False, kind="stable").index
     t = t.loc[[i for i in order if t.at[i, "push_luck"]] + [i for i in order if not t.at[i, "push_luck"]]].head(top)
     t = t.sort_values("balance", kind="stable")
+    names = _texts(t["name"])  # the y axis: each name is a tick label
     fig = go.Figure()
-    fig.add_trace(go.Bar(y=t["name"], x=t["you_helped"], orientation="h", name="you helped them",
+    fig.add_trace(go.Bar(y=names, x=t["you_helped"], orientation="h", name="you helped them",
                          marker_color="#2f6f8f", hovertemplate="%{y}: you helped %{x} times<extra></extra>"))
-    fig.add_trace(go.Bar(y=t["name"], x=-t["helped_you"], orientation="h", name="they helped you",
+    fig.add_trace(go.Bar(y=names, x=-t["helped_you"], orientation="h", name="they helped you",
                          marker_color="#e0703c", customdata=t["helped_you"],
                          hovertemplate="%{y}: helped you %{customdata} times<extra></extra>"))
     refused = t[t["push_luck"].astype(bool)]
     if not refused.empty:
-        fig.add_trace(go.Scatter(y=refused["name"], x=np.zeros(len(refused)), mode="markers", name="don't push your luck",
+        fig.add_trace(go.Scatter(y=_texts(refused["name"]), x=np.zeros(len(refused)), mode="markers",
+                                 name="don't push your luck",
                                  marker=dict(symbol="x", size=11, color="#c0392b"),
                                  hovertemplate="%{y}: asked 3+ times, never a yes<extra></extra>"))
     return _base(fig, height or 120 + 22 * len(t), barmode="relative", legend=dict(orientation="h", y=1.05),
@@ -276,7 +295,7 @@ def path_figure(paths: list[list[dict]], height: int | None = None) -> go.Figure
             fig.add_annotation(x=i + 0.5, y=y, text=f"{h['strength']}", showarrow=False, yshift=12,
                                font=dict(color="#2f6f8f"))
         fig.add_trace(go.Scatter(x=list(range(len(people))), y=[y] * len(people), mode="markers+text",
-                                 text=people, textposition="bottom center", showlegend=False,
+                                 text=_texts(people), textposition="bottom center", showlegend=False,
                                  marker=dict(size=18, color=["#444"] + ["#e0b03c"] * (len(people) - 2) + ["#c0392b"],
                                              line=dict(width=1, color="white")),
                                  hovertemplate="%{text}<extra></extra>"))
@@ -304,7 +323,7 @@ def result_graph_figure(graph: ResultGraph, height: int = 520) -> go.Figure:
             ey += [pos[a][1], pos[b][1], None]
             mx.append((pos[a][0] + pos[b][0]) / 2)
             my.append((pos[a][1] + pos[b][1]) / 2)
-            mt.append(kind)
+            mt.append(text(kind))
     fig.add_trace(go.Scatter(x=ex, y=ey, mode="lines", line=dict(color="#aaa", width=1), hoverinfo="skip",
                              showlegend=False))
     if mt:
@@ -316,7 +335,7 @@ def result_graph_figure(graph: ResultGraph, height: int = 520) -> go.Figure:
         keys = [k for k, n in graph.nodes.items() if n["kind"] == kind]
         fig.add_trace(go.Scatter(
             x=[pos[k][0] for k in keys], y=[pos[k][1] for k in keys], mode="markers+text" if len(pos) <= 40 else "markers",
-            name=kind, text=[graph.nodes[k]["label"] for k in keys], textposition="top center",
+            name=text(kind), text=[text(graph.nodes[k]["label"]) for k in keys], textposition="top center",
             marker=dict(size=14, color=PALETTE[i % len(PALETTE)], line=dict(width=1, color="white")),
-            hovertemplate="%{text}<extra>" + kind + "</extra>"))
+            hovertemplate="%{text}<extra>%{fullData.name}</extra>"))
     return _base(fig, height, xaxis=dict(visible=False), yaxis=dict(visible=False), legend=dict(title="label"))

@@ -29,16 +29,17 @@ def review(store: Store) -> None:
             names = c["keep_name"] if c["keep_name"] == c["drop_name"] else f"{c['keep_name']} / {c['drop_name']}"
             text, merge, differ = st.columns([4, 1, 1], vertical_alignment="center")
             why = f"{c['reason']} ({c['score']:.0f})" + (f"; {c['evidence']}" if c["evidence"] else "")
-            text.markdown(f"**{names}** · `{keep}` ← `{drop}` · {why}")
+            # Ids are data too (an import may set them): escaped, not put in code spans they could close.
+            text.markdown(f"**{ui.md(names)}** · {ui.md(keep)} ← {ui.md(drop)} · {ui.md(why)}")
             try:
                 if merge.button("Merge", key=f"merge_{keep}_{drop}", icon=":material/merge:"):
                     merge_id = actions.merge(store, keep, drop)
-                    ui.flash(f"Merged {c['drop_name']} ({drop}) into {c['keep_name']} ({keep}); "
+                    ui.flash(f"Merged {ui.md(c['drop_name'])} ({ui.md(drop)}) into {ui.md(c['keep_name'])} ({ui.md(keep)}); "
                              f"undo with `kith merge --undo {merge_id}`.")
                     st.rerun()
                 if differ.button("Not the same", key=f"notsame_{keep}_{drop}"):
                     actions.not_same(store, keep, drop)
-                    ui.flash(f"Noted: {c['keep_name']} and {c['drop_name']} are different people.")
+                    ui.flash(f"Noted: {ui.md(c['keep_name'])} and {ui.md(c['drop_name'])} are different people.")
                     st.rerun()
             except KithError as e:
-                st.error(str(e))
+                st.error(ui.md(e))

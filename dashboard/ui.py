@@ -1,6 +1,9 @@
-"""Small Streamlit pieces the pages share: the graph state, links, dates, the footer."""
+"""Small Streamlit pieces the pages share: the graph state, links, dates, the footer, and ``md``
+for data shown through anything Streamlit renders as Markdown."""
 
 from __future__ import annotations
+
+import re
 
 import pandas as pd
 import streamlit as st
@@ -9,6 +12,24 @@ from dashboard import compose, data
 from graph.projection import Projection
 
 PERSON_PAGE = "views/person.py"
+
+# Every ASCII punctuation character: CommonMark lets each be backslash-escaped, and together they
+# cover all Markdown syntax (links, images, emphasis, code, lists, headings, tables) as well as
+# Streamlit's own (:red[…] colours, :material/…: icons, :emoji:, $maths$) and raw HTML.
+_MARKDOWN = re.compile(r"([!-/:-@\[-`{-~])")
+# GFM turns a bare web address into a link after escapes are undone, so an escape cannot stop it;
+# an invisible word joiner just before it does (the text reads and prints the same).
+_WEB_ADDRESS = re.compile(r"(?i)(https?:|www\.)")
+
+
+def md(value) -> str:
+    """``value`` as literal text inside Markdown: names, notes, file names, anything from data.
+
+    st.markdown, st.write, st.caption, st.info/success/warning/error, headings, and the labels,
+    values and help of metrics, buttons, page links, expanders and tabs all render Markdown; data
+    passed through them unescaped could load images from anywhere or show links.
+    """
+    return _MARKDOWN.sub(r"\\\1", _WEB_ADDRESS.sub("\u2060\\1", str(value)))
 
 
 class Halt(Exception):
@@ -48,7 +69,8 @@ def _stop(hint: str) -> None:
 
 
 def person_link(P: Projection, person: str, text: str | None = None) -> None:
-    st.page_link(PERSON_PAGE, label=text or str(P.people["name"].get(person, person)),
+    """A link to ``person``'s page, labelled with their name (or ``text``, which is data: escaped)."""
+    st.page_link(PERSON_PAGE, label=md(text or P.people["name"].get(person, person)),
                  query_params={"id": person}, icon=":material/person:")
 
 
@@ -60,7 +82,10 @@ def day(value) -> str:
 
 
 def flash(message: str, icon: str = "✅") -> None:
-    """Show ``message`` once on the next run (the page reruns after each write)."""
+    """Show ``message`` once on the next run (the page reruns after each write).
+
+    ``message`` is Markdown: data in it must go through ``md``.
+    """
     st.session_state["kith_flash"] = (message, icon)
 
 

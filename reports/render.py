@@ -1,10 +1,18 @@
-"""Render a report frame as Markdown (for a terminal), HTML (to forward), CSV or JSON (for scripts)."""
+"""Render a report frame as Markdown (for a terminal), HTML (to forward), CSV or JSON (for scripts).
+
+Every value in a report is data someone else may have typed (a LinkedIn name, a calendar title),
+so each format keeps it text: HTML escapes it, Markdown backslash-escapes what would make a link,
+an image, raw HTML or emphasis, and CSV defuses cells a spreadsheet would run as a formula
+(``csv_cell``, which every CSV Kith writes goes through).
+"""
 
 from __future__ import annotations
 
+import csv
 import html
 import json
 import math
+import re
 from datetime import date, datetime
 
 import pandas as pd
@@ -39,12 +47,60 @@ def render(kind: str, frame: pd.DataFrame, fmt: str, *, as_of: date, why: str | 
             doc["empty_because"] = why
         return json.dumps(doc, indent=2, ensure_ascii=False)
     if fmt == "csv":
-        return frame.to_csv(index=False)
+        return to_csv(frame)
     if fmt == "md":
         return _markdown(kind, frame, as_of, why)
     if fmt == "html":
         return _html(kind, frame, as_of, why)
     raise ValueError(f"unknown format {fmt!r}: {', '.join(FORMATS)}")
+
+
+# -- CSV ---------------------------------------------------------------------------------
+
+# OWASP's CSV injection guidance: a spreadsheet runs a cell starting with one of these as a
+# formula (=HYPERLINK(…) sends data away, =cmd|… ran programs), so such a cell gets a leading
+# apostrophe, which spreadsheets show as text and hide. A value that is a number written out
+# ("-3", "+447700900123") is no formula and stays as it is.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+
+
+def csv_cell(value):
+    """``value`` safe to open in a spreadsheet; numbers (and anything not text) unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_START) and not _NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
+def to_csv(frame: pd.DataFrame) -> str:
+    """A frame as CSV text with a header row, every cell and header through ``csv_cell``."""
+    safe = frame.rename(columns=csv_cell)
+    for i in range(len(safe.columns)):  # by position: two columns may share a name
+        values = safe.iloc[:, i]
+        if values.dtype == object or pd.api.types.is_string_dtype(values):
+            # Built as objects: DataFrame.map would infer types again (a column of 31 and None is 31.0 after).
+            safe.isetitem(i, pd.Series([csv_cell(v) for v in values], index=safe.index, dtype=object))
+    return safe.to_csv(index=False)
+
+
+def write_csv(stream, columns: list, rows) -> None:
+    """CSV rows to ``stream`` (a header first), every cell through ``csv_cell``."""
+    w = csv.writer(stream)
+    w.writerow([csv_cell(c) for c in columns])
+    w.writerows([[csv_cell(v) for v in row] for row in rows])
+
+
+# -- Markdown and HTML -----------------------------------------------------------------------
+
+# What makes Markdown out of text: links and images (no "](" without "["), raw HTML and
+# autolinks (< >), emphasis and code (* _ ` ~), tables (|), headings (#), maths ($) and escapes
+# (\\). Other punctuation is left alone: a piped report stays readable.
+_MARKDOWN = re.compile(r"([\\`*_\[\]<>|~#$])")
+
+
+def md(value) -> str:
+    """Data as literal text in Markdown, on one line (a line break would end a table row)."""
+    return _MARKDOWN.sub(r"\\\1", " ".join(str(value).splitlines()))
 
 
 def _cell(v) -> str:
@@ -69,15 +125,17 @@ def _markdown(kind: str, frame: pd.DataFrame, as_of: date, why: str | None = Non
         return "\n".join(lines + [_nothing(why)]) + "\n"
     if report.cards:
         for i, r in enumerate(frame.itertuples(), 1):
-            lines += [f"{i}. **{r.a_name} ↔ {r.b_name}** (score {r.score:.0f})", "",
-                      f"   {r.explanation}", "", f"   > {r.draft}", ""]
+            # A draft's lines stay lines of the quote; each is escaped like any data.
+            draft = "\n   > ".join(_MARKDOWN.sub(r"\\\1", line) for line in str(r.draft).splitlines())
+            lines += [f"{i}. **{md(r.a_name)} ↔ {md(r.b_name)}** (score {r.score:.0f})", "",
+                      f"   {md(r.explanation)}", "", f"   > {draft}", ""]
         return "\n".join(lines)
     cols = [c for c in frame.columns if c not in ("person", "a", "b")]
     lines.append("| " + " | ".join(cols) + " |")
     lines.append("|" + "---|" * len(cols))
     for row in frame.itertuples(index=False):
         values = dict(zip(frame.columns, row))
-        lines.append("| " + " | ".join(_cell(values[c]).replace("|", "\\|") for c in cols) + " |")
+        lines.append("| " + " | ".join(md(_cell(values[c])) for c in cols) + " |")
     return "\n".join(lines) + "\n"
 
 

@@ -1,7 +1,7 @@
 """Driving the dashboard in a real browser: the browser test and benchmarks/bench_dashboard.py share this.
 
-``Server`` runs ``streamlit run dashboard/app.py`` on a free port of 127.0.0.1 against a
-given KITH_HOME and stops it (its whole process group) on exit. ``open_page`` loads one page
+``Server`` runs ``kith dashboard`` (what users run: Streamlit behind Kith's Host check) on a
+free port of 127.0.0.1 against a given KITH_HOME and stops it (its whole process group) on exit. ``open_page`` loads one page
 in Debian's Chromium (driven by playwright) and returns when the page has run to its end
 and every chart has been drawn: the time that takes is what a person waits.
 """
@@ -42,7 +42,7 @@ def free_port() -> int:
 
 
 class Server:
-    """``streamlit run dashboard/app.py`` in the background, for one KITH_HOME."""
+    """``kith dashboard`` in the background, for one KITH_HOME."""
 
     def __init__(self, home: Path, port: int | None = None, log: Path | None = None):
         self.home, self.port = Path(home), port or free_port()
@@ -54,14 +54,13 @@ class Server:
         env = {**os.environ, "KITH_HOME": str(self.home)}
         env.pop("NEO4J_URI", None)
         out = open(self.log, "wb") if self.log else subprocess.DEVNULL
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "dashboard/app.py", "--server.address", "127.0.0.1",
-             "--server.port", str(self.port), "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        self.process = subprocess.Popen([sys.executable, "-m", "kith", "dashboard", "--port", str(self.port)],
+                                        cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+                                        start_new_session=True)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"streamlit exited with {self.process.returncode} (log: {self.log})")
+                raise RuntimeError(f"kith dashboard exited with {self.process.returncode} (log: {self.log})")
             try:
                 with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as r:
                     if r.read().strip() == b"ok":
@@ -69,7 +68,7 @@ class Server:
             except OSError:
                 time.sleep(0.2)
         self.stop()
-        raise RuntimeError(f"streamlit did not answer on {self.url} within 60 s")
+        raise RuntimeError(f"kith dashboard did not answer on {self.url} within 60 s")
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:

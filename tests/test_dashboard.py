@@ -7,6 +7,7 @@ import. The session's shared demo store stays untouched.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from pathlib import Path
 
@@ -58,7 +59,12 @@ def texts(at: AppTest) -> str:
     """Everything the page says in text elements, for 'does it show up' checks."""
     parts = [e.value for kind in ("title", "header", "subheader", "markdown", "caption", "success", "info",
                                   "warning", "error", "code") for e in getattr(at, kind)]
-    return "\n".join(str(p) for p in parts)
+    return "\n".join(shown(p) for p in parts)
+
+
+def shown(markdown) -> str:
+    """What the reader sees of Markdown the pages wrote with data through ui.md: the escapes undone."""
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", str(markdown)).replace("\u2060", "")
 
 
 def labels(widgets) -> list[str]:
@@ -217,10 +223,10 @@ def test_cypher_page_refuses_writes_unless_asked_and_shows_errors(home, store):
     at.text_area(key="cypher_query").set_value("CREATE (:Person {id: 'x-dash', name: 'X'})")
     at.button(key="cypher_run").click().run()
     assert not at.exception
-    assert "refused in read-only mode" in at.error[0].value
+    assert "refused in read-only mode" in shown(at.error[0].value)
     at.text_area(key="cypher_query").set_value("MATCH (p:Person RETURN p")
     at.button(key="cypher_run").click().run()
-    assert not at.exception and "the graph store refused the query" in at.error[0].value
+    assert not at.exception and "the graph store refused the query" in shown(at.error[0].value)
     assert store.read("MATCH (p:Person {id: 'x-dash'}) RETURN p.id AS id") == []
 
 
@@ -390,9 +396,27 @@ def test_result_graph_collects_nodes_and_relationships(demo_store):
 
 
 def test_the_dashboard_listens_on_this_machine_only():
-    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    # Next to app.py, so a bare `streamlit run …/dashboard/app.py` from any folder reads it.
+    config = tomllib.loads((ROOT / "dashboard" / ".streamlit" / "config.toml").read_text())
     assert config["server"]["address"] == "127.0.0.1"
     assert config["server"]["headless"] is True
+    assert config["server"]["enableXsrfProtection"] is True
     assert config["browser"]["gatherUsageStats"] is False
-    makefile = (ROOT / "Makefile").read_text()
-    assert "--server.address 127.0.0.1" in makefile
+    demo = (ROOT / "Makefile").read_text().split("\ndemo:")[1].split("\n\n")[0]
+    assert demo.strip().splitlines()[-1].split()[:2] == ["$(VENV)/bin/kith", "dashboard"]
+
+
+def test_the_pages_show_nothing_when_served_beyond_this_machine(home):
+    from streamlit import config
+
+    for option, value, said in (("server.address", "0.0.0.0", "listens on 127.0.0.1 only"),
+                                ("browser.gatherUsageStats", True, "usage statistics"),
+                                ("server.enableXsrfProtection", False, "XSRF")):
+        saved = config.get_option(option)
+        config.set_option(option, value)
+        try:
+            at = AppTest.from_file(APP, default_timeout=120).run()
+        finally:
+            config.set_option(option, saved)
+        assert [e.value for e in at.error] and said in at.error[0].value and "kith dashboard" in at.error[0].value
+        assert not at.title and not at.metric  # nothing of the graph

@@ -1,4 +1,4 @@
-"""The dashboard in a real browser: ``streamlit run`` on 127.0.0.1, Debian's Chromium via playwright.
+"""The dashboard in a real browser: ``kith dashboard`` on 127.0.0.1, Debian's Chromium via playwright.
 
 Every page is opened on the session's demo network; none may show Streamlit's exception box.
 A screenshot of each is kept (and copied to /tmp/kith-screens/ to look at). Only reads happen

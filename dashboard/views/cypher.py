@@ -4,9 +4,10 @@ import json
 
 import streamlit as st
 
-from dashboard import charts, compose, data
+from dashboard import charts, compose, data, ui
 from graph import cypher
 from graph.examples import examples as schema_examples
+from reports import render
 
 OWN = "(your own query)"
 
@@ -49,7 +50,7 @@ if st.button("Run", type="primary", icon=":material/play_arrow:", key="cypher_ru
     except json.JSONDecodeError as e:
         st.error(f"The parameters are not valid JSON: {e.msg} (column {e.colno}).")
     except (cypher.CypherError, ValueError) as e:
-        st.error(str(e))
+        st.error(ui.md(e))  # the server's message quotes the query, and the query may quote data
     else:
         if write and result.counters:
             data.refresh()  # the graph changed: every cached analysis is stale
@@ -68,7 +69,8 @@ if result is not None:
     tabs = st.tabs(["Table", "Graph"]) if graph.nodes else [st.container()]
     with tabs[0]:
         st.dataframe(table, hide_index=True)
-        st.download_button("Download CSV", table.to_csv(index=False).encode("utf-8"), file_name="kith-query.csv",
+        # Through reports.render.to_csv, like every CSV Kith writes: no cell opens as a spreadsheet formula.
+        st.download_button("Download CSV", render.to_csv(table).encode("utf-8"), file_name="kith-query.csv",
                            mime="text/csv", icon=":material/download:", key="cypher_csv")
     if graph.nodes:
         with tabs[1]:

@@ -23,14 +23,14 @@ with c1:
     if refused.empty:
         st.write("Nobody has said no to you three times.")
     for row in refused.itertuples():
-        st.warning(f"**{row.name}**: asked {row.asked} times, never a yes ({row.no} no, {row.ignored} ignored). "
+        st.warning(f"**{ui.md(row.name)}**: asked {row.asked} times, never a yes ({row.no} no, {row.ignored} ignored). "
                    "Give before you ask again.", icon=":material/front_hand:")
 with c2:
     st.subheader("Say thank you")
     if owed.empty:
         st.write("Every favor has been thanked.")
     for row in owed.itertuples():
-        st.info(f"**{row.name}**: {row.thanks_owed} favor{'s' * (row.thanks_owed > 1)} not yet thanked.",
+        st.info(f"**{ui.md(row.name)}**: {row.thanks_owed} favor{'s' * (row.thanks_owed > 1)} not yet thanked.",
                 icon=":material/volunteer_activism:")
 
 st.subheader("The balance")

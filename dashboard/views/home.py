@@ -7,7 +7,7 @@ from dashboard import charts, compose, data, ui
 key = ui.key()
 P = ui.projection()
 me = compose.name_of(P, P.owner)
-st.title(f"Hello, {me.split()[0]}")
+st.title(f"Hello, {ui.md((me.split() or [me])[0])}")
 st.caption(f"Your network as of {key.as_of:%A %d %B %Y}.")
 
 states = data.tie_states(key)
@@ -56,7 +56,7 @@ with left:
         st.write(data.why_empty("keep-in-touch", key))
     for row in due.head(6).itertuples():
         ui.person_link(P, row.person)
-        st.caption(row.reason)
+        st.caption(ui.md(row.reason))
 with middle:
     st.subheader("Birthdays")
     if birthdays.empty:
@@ -69,6 +69,6 @@ with right:
     if intros.empty:
         st.write(data.why_empty("intros", key))
     for row in intros.head(3).itertuples():
-        st.markdown(f"**{row.a_name}** ↔ **{row.b_name}**")
-        st.caption(row.explanation.split(". ")[0] + ".")
+        st.markdown(f"**{ui.md(row.a_name)}** ↔ **{ui.md(row.b_name)}**")
+        st.caption(ui.md(row.explanation.split(". ")[0] + "."))
     st.page_link("views/introductions.py", label="All suggestions", icon=":material/handshake:")

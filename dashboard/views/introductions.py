@@ -22,7 +22,7 @@ def act(done_message: str, write) -> None:
     try:
         write()
     except KithError as e:
-        st.error(str(e))
+        st.error(ui.md(e))
     else:
         ui.flash(done_message)
         st.rerun()
@@ -50,14 +50,16 @@ else:
     chosen = st.selectbox("Introduction", list(labels), format_func=labels.get, key="intro_selected")
     intro = store.introduction_between(*board.loc[board["id"] == chosen, ["a", "b"]].iloc[0])
     row = uc.standing(intro, store.names([intro.a, intro.b]))
-    a, b = row.a_name, row.b_name
+    # Escaped once here: every label, title and message below that names them is Markdown.
+    a, b, between = ui.md(row.a_name), ui.md(row.b_name), ui.md(row.between)
     with st.container(border=True):
-        st.markdown(f"#### {row.between}")
-        st.write(f"**{row.state}** since {row.since:%Y-%m-%d}" + (f" · next: {row.next_step}" if row.next_step else ""))
+        st.markdown(f"#### {between}")
+        st.markdown(f"**{ui.md(row.state)}** since {row.since:%Y-%m-%d}"
+                    + (f" · next: {ui.md(row.next_step)}" if row.next_step else ""))
         if intro.why:
-            st.caption(f"Why: {intro.why}")
+            st.caption(f"Why: {ui.md(intro.why)}")
         if intro.note:
-            st.caption(f"Note: {intro.note}")
+            st.caption(f"Note: {ui.md(intro.note)}")
 
         step_labels = {"asked-a": f"Asked {a}", "a-agreed": f"{a} agreed", "asked-b": f"Asked {b}",
                        "agreed": f"{b} agreed", "made": "Introduction sent"}
@@ -67,11 +69,11 @@ else:
             cols = st.columns(len(steps) + len(decliners) + 1)
             for col, step in zip(cols, steps):
                 if col.button(step_labels[step], key=f"step_{intro.id}_{step}", type="primary"):
-                    act(f"{row.between}: {step}.", lambda step=step: actions.introduction_step(store, intro.a, intro.b, step))
+                    act(f"{between}: {step}.", lambda step=step: actions.introduction_step(store, intro.a, intro.b, step))
             who = {"a": f"{a} said no", "b": f"{b} said no", "you": "Stop (you)"}
             for col, by in zip(cols[len(steps):], decliners):
                 if col.button(who[by], key=f"no_{intro.id}_{by}"):
-                    act(f"{row.between}: declined; Kith will not suggest them again.",
+                    act(f"{between}: declined; Kith will not suggest them again.",
                         lambda by=by: actions.introduction_step(store, intro.a, intro.b, "declined", by=by))
         if intro.status == "made":
             with st.form(f"outcome_{intro.id}"):
@@ -82,7 +84,7 @@ else:
                     if outcome is None:
                         st.error("choose good, neutral or bad")
                     else:
-                        act(f"{row.between}: {outcome}.",
+                        act(f"{between}: {outcome}.",
                             lambda: actions.introduction_outcome(store, intro.a, intro.b, outcome, note=note))
 
         drafts = uc.drafts(store, intro)
@@ -107,17 +109,18 @@ PARTS = {"complementarity": "one can help the other", "common_ground": "common g
 for s in suggestions.itertuples():
     with st.container(border=True):
         head, score = st.columns([5, 1])
-        head.markdown(f"#### {s.a_name} ↔ {s.b_name}")
+        head.markdown(f"#### {ui.md(s.a_name)} ↔ {ui.md(s.b_name)}")
         score.metric("score", f"{s.score:.0f}")
-        st.write(s.explanation)
+        st.markdown(ui.md(s.explanation))
         st.caption(" · ".join(f"{label} {100 * getattr(s, part):.0f} %" for part, label in PARTS.items()))
         b1, b2, b3, _ = st.columns([1, 1, 1.4, 3])
         if b1.button("Start", key=f"start_{s.a}_{s.b}", type="primary", icon=":material/handshake:"):
             def start(s=s):
                 st.session_state["intro_pick"] = actions.start_introduction(store, s.a, s.b, why=s.explanation)
-            act(f"Started: {s.a_name} ↔ {s.b_name}. Ask {s.a_name.split()[0]} first.", start)
+            act(f"Started: {ui.md(s.a_name)} ↔ {ui.md(s.b_name)}. Ask {ui.md((s.a_name.split() or [''])[0])} first.",
+                start)
         if b2.button("Not this pair", key=f"skip_{s.a}_{s.b}", icon=":material/block:"):
-            act(f"Noted: Kith will not suggest {s.a_name} and {s.b_name} again.",
+            act(f"Noted: Kith will not suggest {ui.md(s.a_name)} and {ui.md(s.b_name)} again.",
                 lambda s=s: actions.start_introduction(store, s.a, s.b, declined=True))
         with b3.popover("Preview message"):
-            st.write(s.draft)
+            st.text(s.draft)

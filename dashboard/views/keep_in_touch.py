@@ -30,22 +30,22 @@ for row in todo.itertuples():
         a, b, c, d = st.columns([2.2, 4.5, 1.5, 1])
         with a:
             ui.person_link(P, row.person)
-            st.caption(f"{LAYER.get(row.layer, row.layer)} · your tie {row.strength:.0f}")
-        b.markdown(f"**{row.reason}**")
+            st.caption(f"{ui.md(LAYER.get(row.layer, row.layer))} · your tie {row.strength:.0f}")
+        b.markdown(f"**{ui.md(row.reason)}**")
         c.markdown(f":{'red' if row.status == 'due' else 'orange' if row.status == 'due soon' else 'gray'}"
                    f"[{row.status}]  \n" + compose.overdue_text(row.overdue_days))
         if d.button("Done", key=f"done_{row.person}", type="primary", icon=":material/check:"):
             actions.log_interaction(data.store(), row.person, kind=row.reason_kind, channel=channel,
                                     summary=f"{row.reason} (from Keep in touch)")
-            ui.flash(f"Logged {row.reason_kind} with {row.name}.")
+            ui.flash(f"Logged {ui.md(row.reason_kind)} with {ui.md(row.name)}.")
             st.rerun()
 
 if done:
     st.subheader("Done today")
-    st.markdown(", ".join(sorted(compose.name_of(P, p) for p in done)))
+    st.markdown(", ".join(ui.md(n) for n in sorted(compose.name_of(P, p) for p in done)))
 
 birthdays = compose.upcoming_birthdays(P, key.as_of, 14)
 if not birthdays.empty:
     st.subheader("Birthdays in the next two weeks")
     for row in birthdays.itertuples():
-        st.markdown(f"- **{row.name}**, {compose.birthday_line(row)}")
+        st.markdown(f"- **{ui.md(row.name)}**, {ui.md(compose.birthday_line(row))}")

@@ -49,5 +49,5 @@ with st.expander("The circles"):
     sizes = view.nodes.groupby("circle").size().sort_values(ascending=False)
     for c, n in sizes.head(15).items():
         members = view.nodes[view.nodes["circle"] == c].sort_values("strength", ascending=False)
-        st.markdown(f"**{view.circle_names[c]}**: " + ", ".join(members["name"].head(8))
+        st.markdown(f"**{ui.md(view.circle_names[c])}**: " + ", ".join(ui.md(m) for m in members["name"].head(8))
                     + (" …" if n > 8 else ""))

@@ -31,9 +31,9 @@ st.query_params["id"] = pid
 details = data.store().person(pid)
 p = details.person
 row = P.people.loc[pid]
-st.title(p.name)
+st.title(ui.md(p.name))
 role = " at ".join(x for x in (p.title, p.company) if x)
-st.caption(" · ".join(x for x in (role, p.location) if x) or " ")
+st.caption(ui.md(" · ".join(x for x in (role, p.location) if x)) or " ")
 
 states = data.tie_states(key)
 tie = ties.loc[pid] if pid in ties.index else None
@@ -42,7 +42,7 @@ m1, m2, m3, m4 = st.columns(4)
 m1.metric("Your tie", f"{tie['strength']:.0f}/100" if tie is not None else "—", border=True,
           help="Tie strength from your interactions: recency, frequency, duration, reciprocity, channels.")
 m2.metric("State", state["state"] if state is not None else "no history", border=True,
-          help=state["reason"] if state is not None else None)
+          help=ui.md(state["reason"]) if state is not None else None)
 m3.metric("Last seen", ui.day(details.last_seen) or "never", border=True)
 countdown = compose.birthday_countdown(row["birth_month"], row["birth_day"], row["birth_year"], key.as_of)
 m4.metric("Birthday", countdown[0] if countdown else "unknown", delta=countdown[1] if countdown else None,
@@ -61,15 +61,15 @@ with left:
         "Studied": "; ".join(str(s.get("school") or s.get("name") or "") for s in details.schools),
         "Knows": f"{details.knows} of your contacts", "Interactions": str(details.interactions),
     }
-    st.markdown("\n".join(f"- **{k}:** {v}" for k, v in facts.items() if v))
+    st.markdown("\n".join(f"- **{k}:** {ui.md(v)}" for k, v in facts.items() if v))
     if p.notes:
-        st.markdown(f"**Notes:** {p.notes}")
+        st.markdown(f"**Notes:** {ui.md(p.notes)}")
     if p.health_notes:
         # Sensitive: never on screen unless asked for, and asked for again for each person.
         if st.toggle("Reveal health notes", key=f"health_{pid}", value=False):
-            st.info(p.health_notes, icon=":material/medical_information:")
+            st.info(ui.md(p.health_notes), icon=":material/medical_information:")
     if tie is not None:
-        st.caption(f"Your tie: {tie['explain']}.")
+        st.caption(f"Your tie: {ui.md(tie['explain'])}.")
 with right:
     st.subheader("Your tie over time")
     history = compose.timeline(P, pid)
@@ -79,7 +79,7 @@ with right:
     else:
         st.plotly_chart(charts.strength_curve_figure(curve, history, key.as_of), config={"displayModeBar": False})
         if state is not None:
-            st.caption(f"{state['state'].capitalize()}: {state['reason']} (risk of going silent "
+            st.caption(f"{state['state'].capitalize()}: {ui.md(state['reason'])} (risk of going silent "
                        f"{100 * state['risk']:.0f} %). The dashed line is how the tie fades if nobody gets in touch.")
 
 tab_time, tab_favors, tab_circle, tab_intros = st.tabs(["Timeline", "Favors", "Circle", "Introductions"])
@@ -99,7 +99,7 @@ with tab_circle:
     if name is None:
         st.write("Not in any circle yet.")
     else:
-        st.markdown(f"**Circle:** {name}")
+        st.markdown(f"**Circle:** {ui.md(name)}")
         st.dataframe(members.assign(strength=members["strength"].round(0)), hide_index=True,
                      column_config={"knows": st.column_config.CheckboxColumn("knows them"),
                                     "strength": st.column_config.NumberColumn("your tie")})
@@ -112,7 +112,7 @@ with tab_intros:
     if not suggested.empty:
         st.markdown("**Suggested**")
         for s in suggested.itertuples():
-            st.markdown(f"- **{s.other}** (score {s.score}): {s.explanation}")
+            st.markdown(f"- **{ui.md(s.other)}** (score {s.score}): {ui.md(s.explanation)}")
     if made.empty and suggested.empty:
         st.write("No introductions involve them.")
     st.page_link("views/introductions.py", label="All introductions", icon=":material/handshake:")
@@ -130,9 +130,9 @@ with st.form("log_interaction", clear_on_submit=True):
         try:
             actions.log_interaction(data.store(), pid, kind=kind, channel=channel, at=when, summary=summary)
         except KithError as e:
-            st.error(str(e))
+            st.error(ui.md(e))
         else:
-            ui.flash(f"Logged {kind} ({channel}) with {p.name} on {when:%d %b %Y}.")
+            ui.flash(f"Logged {kind} ({channel}) with {ui.md(p.name)} on {when:%d %b %Y}.")
             st.rerun()
 
 
@@ -176,9 +176,10 @@ with st.expander("Edit details: skills, needs, interests, children, openers, tag
             try:
                 changes = actions.edit_person(data.store(), pid, add=add, remove=remove, set=scalars)
             except KithError as e:
-                st.error(str(e))
+                st.error(ui.md(e))
             else:
-                _done(f"Saved {p.name}: {'; '.join(changes)}." if changes else f"Nothing changed for {p.name}.")
+                _done(f"Saved {ui.md(p.name)}: {ui.md('; '.join(changes))}." if changes
+                      else f"Nothing changed for {ui.md(p.name)}.")
 
 WAYS = {"given": "you helped them", "received": "they helped you", "asked": "you asked them"}
 with st.expander("Record a favor"):
@@ -196,9 +197,9 @@ with st.expander("Record a favor"):
                 fid = actions.record_favor(data.store(), pid, direction=direction, kind=favor_kind, status=status,
                                            at=datetime.combine(favor_day, time(12), timezone.utc), note=favor_note)
             except KithError as e:
-                st.error(str(e))
+                st.error(ui.md(e))
             else:
-                _done(f"Recorded: {WAYS[direction]} ({favor_kind.strip()}), {fid}.")
+                _done(f"Recorded: {WAYS[direction]} ({ui.md(favor_kind.strip())}), {ui.md(fid)}.")
     asks = data.store().pending_asks(pid)
     if asks:
         st.markdown(f"**Waiting for an answer:** {len(asks)} ask{'s' * (len(asks) != 1)}")
@@ -210,9 +211,9 @@ with st.expander("Record a favor"):
             try:
                 actions.answer_favor(data.store(), pid, answer, ask)
             except KithError as e:
-                st.error(str(e))
+                st.error(ui.md(e))
             else:
-                _done(f"Recorded {p.name}'s answer: {answer}.")
+                _done(f"Recorded {ui.md(p.name)}'s answer: {answer}.")
 
 with st.expander("Who they know"):
     others = [i for i in ids if i not in (pid, P.owner)]
@@ -224,6 +225,6 @@ with st.expander("Who they know"):
         try:
             actions.link_people(data.store(), pid, other, context=context)
         except KithError as e:
-            st.error(str(e))
+            st.error(ui.md(e))
         else:
-            _done(f"Noted: {p.name} knows {compose.label(P, other)}.")
+            _done(f"Noted: {ui.md(p.name)} knows {ui.md(compose.label(P, other))}.")

@@ -26,17 +26,17 @@ k = st.slider("How many chains", 1, 5, 3, key="path_k")
 paths = warm_paths(G, P.owner, target, k=k)
 name = compose.name_of(P, target)
 if not paths:
-    st.warning(f"No chain of people within three steps reaches {name}.")
+    st.warning(f"No chain of people within three steps reaches {ui.md(name)}.")
 else:
     best = paths[0]
     if best.ask is None:
-        st.success(f"You know {name} directly (tie strength {100 * best.value:.0f}): just get in touch.")
+        st.success(f"You know {ui.md(name)} directly (tie strength {100 * best.value:.0f}): just get in touch.")
     else:
-        st.success(f"Ask **{compose.name_of(P, best.ask)}**: the strongest chain to {name} "
+        st.success(f"Ask **{ui.md(compose.name_of(P, best.ask))}**: the strongest chain to {ui.md(name)} "
                    f"(strength {100 * best.value:.0f} out of 100).")
     steps = [compose.path_steps(p, P) for p in paths]
     st.plotly_chart(charts.path_figure(steps), config={"displayModeBar": False})
     for i, (p, hops) in enumerate(zip(paths, steps), 1):
-        chain = " → ".join([hops[0]["from"], *[h["to"] for h in hops]])
+        chain = " → ".join(ui.md(n) for n in [hops[0]["from"], *[h["to"] for h in hops]])
         st.markdown(f"{i}. {chain} — strength {100 * p.value:.0f}")
 ui.person_link(P, target, f"Open {name}")
