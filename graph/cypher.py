@@ -3,36 +3,67 @@
 The user's query is theirs, so it is the one Cypher text that does not live in
 ``queries.py``; their values still travel as parameters (``--param k=v``).
 
-Read-only is enforced three ways, because neither back end can be trusted to do
-it alone (ArcadeDB ignores the driver's READ access mode):
+Read-only is the server's rule, not Kith's guess: a read-only query runs as a user the server
+does not let write (``Store.reader``). On the embedded store that is Kith's reader user, whose
+group may read records and nothing else (graph/server_users.py); ArcadeDB ignores the driver's
+READ access mode. On Neo4j it is a READ access mode session, which Neo4j enforces, as
+``NEO4J_READER_USER`` when that is set. Around that:
 
-1. a lexical check refuses write clauses before anything is sent;
-2. the query runs in a READ-mode transaction (Neo4j itself refuses writes);
-3. that transaction is always rolled back, and if the server reports any update
-   the query is refused, so even a write the first two missed changes nothing.
+- before anything is sent, a lexical check refuses what plainly writes, with a message that says
+  so (``refusal``); it is for the message, not the guard, and errs towards refusing;
+- the transaction of a read-only query is always rolled back, and one whose summary reports any
+  change is refused;
+- every query ends at its timeout on the server too, and is stopped there if the process that
+  sent it dies (graph/query_guard.py; Neo4j applies a transaction's timeout itself).
 """
 
 from __future__ import annotations
 
+import contextlib
 import re
+import threading
+import time
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
 import neo4j
-from neo4j.exceptions import Neo4jError
+from neo4j.exceptions import AuthError, DriverError, Neo4jError
 from neo4j.graph import Node, Path, Relationship
 
+from graph import query_guard
 from graph.store import touch
 from kith import clock
 from kith.errors import CypherError
 
 WRITE_CLAUSES = ("CREATE", "MERGE", "SET", "DELETE", "DETACH", "REMOVE", "DROP", "FOREACH", "LOAD", "ALTER",
-                 "GRANT", "DENY", "REVOKE", "RENAME", "START", "STOP", "TERMINATE")
+                 "GRANT", "DENY", "REVOKE", "RENAME", "START", "STOP", "TERMINATE", "INSERT")
+# Procedures that write, or run Cypher given as a string (which may write), as a dotted name
+# starts; ArcadeDB also answers to each without its ``apoc.``. Read-only ones are ``READ_PROCEDURES``.
+WRITE_PROCEDURES = ("do.", "cypher.", "periodic.", "create.", "merge.", "refactor.", "schema.", "trigger.",
+                    "atomic.", "lock.", "nodes.delete", "nodes.link", "nodes.collapse", "graph.fromcypher",
+                    "db.migrate", "db.create", "db.drop", "db.index.fulltext.create", "db.index.fulltext.drop",
+                    "db.index.vector.create", "dbms.", "gds.graph.drop")
+WRITE_PROCEDURE_ENDS = (".write", ".mutate")  # the graph-algorithm libraries' writing modes
+READ_PROCEDURES = ("create.v", "create.uuid")  # virtual nodes and relationships, ids: nothing stored
+# Characters some line-based tools end a line at and ArcadeDB's lexer does not (it ends a // comment at
+# \n or \r only): in a comment they would make the check and the server disagree on what is code.
+OTHER_LINE_ENDS = {"\x0b": "U+000B", "\x0c": "U+000C", "\x1c": "U+001C", "\x1d": "U+001D", "\x1e": "U+001E",
+                   "\x85": "U+0085", "\u2028": "U+2028", "\u2029": "U+2029"}
+STOP_GRACE_S = 2.0  # how long a timed-out query may take to stop once told to
 
-# Strings, comments and `quoted names` are blanked out before looking for keywords,
-# so `WHERE p.note = 'CREATE this'` is not mistaken for a write.
-_NOT_CODE = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|`[^`]*`|//[^\n]*|/\*.*?\*/", re.S)
-_WORD = re.compile(r"(?<![\w.$:])([A-Za-z_]+)(?!\s*:)")
+# What is not code, each to its end (or the query's end, unterminated): with possessive repeats and
+# an end every alternative reaches, a match never fails part-way, so one pass is linear in the query.
+_NOT_CODE = re.compile(r"""
+    '(?:[^'\\]|\\[\s\S]?)*+(?:'|\Z)          # 'string', \ escaping the next character
+  | "(?:[^"\\]|\\[\s\S]?)*+(?:"|\Z)          # "string"
+  | `(?:[^`]|``)*+(?:`|\Z)                   # `quoted name`, `` escaping a backtick
+  | //[^\n\r]*+                              # line comment: to \n or \r, as ArcadeDB ends it
+  | /\*(?:[^*]|\*(?!/))*+(?:\*/|\Z)          # block comment
+""", re.VERBOSE)
+_WORD = re.compile(r"[^\W\d]\w*+")
+_NAME_CHAIN = re.compile(r"(?<![\w.$])[^\W\d]\w*+(?:\s*+\.\s*+[^\W\d]\w*+)++")
+_SPACE = re.compile(r"\s*+")
 
 
 @dataclass
@@ -44,9 +75,48 @@ class QueryResult:
 
 
 def write_clauses(query: str) -> list[str]:
-    """The write keywords in a query (upper case, in order of appearance), ignoring strings and comments."""
-    code = _NOT_CODE.sub(" ", query)
-    return [w.upper() for w in _WORD.findall(code) if w.upper() in WRITE_CLAUSES]
+    """What in a query writes, in order: write keywords (upper case), ``IN TRANSACTIONS`` and the names of
+    procedures that write. Strings, comments and `quoted names` are not code; letters are compared after
+    Unicode compatibility folding (fullwidth ＳＥＴ is SET) with invisible format characters taken out."""
+    code, _ = _scan(query)
+    if not code.isascii():
+        code = "".join(ch for ch in unicodedata.normalize("NFKC", code) if unicodedata.category(ch) != "Cf")
+    found: list[tuple[int, str]] = []
+    previous = ""
+    for m in _WORD.finditer(code):
+        word = m.group().upper()
+        before = code[m.start() - 1] if m.start() else " "
+        at = _SPACE.match(code, m.end()).end()
+        after = code[at:at + 1]
+        # A property (.set), a parameter ($create), a label (:Set), a map key ({delete: 1}) or a
+        # namespace (merge.node, a procedure's) is not a clause.
+        if before not in ".$:" and after not in (":", "."):
+            if word == "TRANSACTIONS" and previous in ("IN", "CONCURRENT"):
+                found.append((m.start(), "IN TRANSACTIONS"))
+            elif word in WRITE_CLAUSES:
+                found.append((m.start(), word))
+        previous = word
+    for m in _NAME_CHAIN.finditer(code):
+        name = re.sub(r"\s+", "", m.group())
+        bare = name.lower().removeprefix("apoc.")
+        if (bare.startswith(WRITE_PROCEDURES) or bare.endswith(WRITE_PROCEDURE_ENDS)) and not bare.startswith(READ_PROCEDURES):
+            found.append((m.start(), name))
+    return [what for _, what in sorted(found)]
+
+
+def refusal(query: str) -> str | None:
+    """Why read-only mode refuses a query before sending it, or None. The server refuses writes anyway:
+    this says what and why in the user's terms."""
+    _, comments = _scan(query)
+    odd = sorted({OTHER_LINE_ENDS[ch] for c in comments for ch in c if ch in OTHER_LINE_ENDS})
+    if odd:
+        return (f"this query has a // comment holding {', '.join(odd)}, which some tools end a line at and the "
+                "graph store does not; it is refused in read-only mode. End the comment with a newline.")
+    found = write_clauses(query)
+    if found:
+        return (f"this query writes ({', '.join(dict.fromkeys(found))}); it is refused in read-only mode. "
+                "Pass --write to allow changes.")
+    return None
 
 
 def clock_params() -> dict[str, Any]:
@@ -62,41 +132,140 @@ def clock_params() -> dict[str, Any]:
 
 def run(store, query: str, params: dict[str, Any] | None = None, *, write: bool = False,
         limit: int = 1000, timeout: float = 30.0) -> QueryResult:
-    """Run a user query. Read-only unless ``write``; at most ``limit`` rows; server timeout in seconds."""
+    """Run a user query. Read-only unless ``write``; at most ``limit`` rows; stopped on the server after
+    ``timeout`` seconds."""
     if not query.strip():
         raise CypherError("the query is empty")
-    found = write_clauses(query)
-    if found and not write:
-        raise CypherError(f"this query writes ({', '.join(dict.fromkeys(found))}); "
-                          "it is refused in read-only mode. Pass --write to allow changes.")
-    mode = neo4j.WRITE_ACCESS if write else neo4j.READ_ACCESS
-    try:
-        with store.session(default_access_mode=mode) as session:
-            tx = session.begin_transaction(timeout=timeout)
+    if not timeout > 0:
+        raise CypherError("the timeout must be more than 0 seconds")
+    if not write and (reason := refusal(query)):
+        raise CypherError(reason)
+    target = store if write else store.reader()
+    job = _Job(target, query, {**clock_params(), **(params or {})}, write, limit, timeout)
+    if target.watch is None:
+        job.run()  # Neo4j: the server ends the transaction at its timeout
+        return job.result()
+    stuck = None
+    with query_guard.Watchdog(target.watch, job.tag, timeout):
+        worker = threading.Thread(target=job.run, name="kith-cypher", daemon=True)
+        worker.start()
+        worker.join(timeout)
+        if worker.is_alive():
+            job.timed_out = True
+            until = time.monotonic() + STOP_GRACE_S
+            query_guard.stop(target.watch, job.tag, wait=STOP_GRACE_S)
+            worker.join(max(until - time.monotonic(), 0.2))
+            if worker.is_alive():
+                stuck = _still_running(target.watch, job.tag, timeout)
+    if stuck:
+        raise CypherError(stuck)
+    return job.result()
+
+
+class _Job:
+    """One user query in one transaction, run on a thread of its own so that its timeout does not
+    depend on the server answering."""
+
+    def __init__(self, store, query: str, params: dict[str, Any], write: bool, limit: int, timeout: float):
+        self.store, self.params, self.write, self.limit, self.timeout = store, params, write, limit, timeout
+        self.tag = query_guard.new_tag() if store.watch is not None else ""
+        self.text = query_guard.tagged(query, self.tag) if self.tag else query
+        self.in_transactions = "IN TRANSACTIONS" in write_clauses(query)
+        self.timed_out = False
+        self.outcome: QueryResult | None = None
+        self.error: BaseException | None = None
+
+    def run(self) -> None:
+        try:
+            self.outcome = self._execute()
+        except BaseException as e:  # noqa: BLE001 - handed to the thread that waits for it
+            self.error = e
+
+    def result(self) -> QueryResult:
+        if self.error is None:
+            return self.outcome
+        if self.timed_out and isinstance(self.error, (Neo4jError, DriverError, OSError)):
+            raise CypherError(self._timed_out()) from None
+        if isinstance(self.error, Neo4jError):
+            raise CypherError(self._message(self.error)) from None
+        raise self.error
+
+    def _execute(self) -> QueryResult:
+        mode = neo4j.WRITE_ACCESS if self.write else neo4j.READ_ACCESS
+        with self.store.session(default_access_mode=mode) as session:
+            tx = session.begin_transaction(timeout=self.timeout)
             try:
-                result = tx.run(query, {**clock_params(), **(params or {})})
+                result = tx.run(self.text, self.params)
                 columns = list(result.keys())
-                rows = [list(r.values()) for r in result.fetch(limit + 1)]
+                rows = [list(r.values()) for r in result.fetch(self.limit + 1)]
                 summary = result.consume()
                 counters = {k: v for k, v in vars(summary.counters).items()
                             if isinstance(v, int) and not isinstance(v, bool) and v}
-                if not write and (summary.counters.contains_updates or summary.counters.contains_system_updates):
-                    raise CypherError("this query changed the graph, which read-only mode does not allow; "
-                                      "nothing was kept. Pass --write to allow changes.")
-                if write:
+                if not self.write and (summary.counters.contains_updates or summary.counters.contains_system_updates):
+                    # Never reached on a store that enforces read-only; if it were, the rollback below
+                    # undoes what this transaction did, which is all this can say for sure.
+                    raise CypherError("this query reported changes to the graph, which read-only mode does not "
+                                      "allow; its transaction was rolled back. Pass --write to allow changes.")
+                if self.write:
                     touch(tx)  # the change marker, as every write of Kith's sets it
                     tx.commit()
             finally:
                 if tx.closed() is False:
-                    tx.rollback()
-    except Neo4jError as e:
-        raise CypherError(_clean_message(e)) from None
-    return QueryResult(columns, rows[:limit], truncated=len(rows) > limit, counters=counters)
+                    with contextlib.suppress(Neo4jError, DriverError, OSError):
+                        tx.rollback()  # a stopped query's connection may be gone: nothing is committed then
+        return QueryResult(columns, rows[:self.limit], truncated=len(rows) > self.limit, counters=counters)
+
+    def _message(self, e: Neo4jError) -> str:
+        if (e.code or "").endswith(("TransactionTimedOut", "TransactionTimedOutClientConfiguration")):
+            return self._timed_out()  # Neo4j's own timeout
+        message = _clean_message(e, self.tag)
+        if self.store.watch is not None:
+            # The store names the user it refused: Kith's names are kept out of sight (graph/server_users.py).
+            name = re.escape(self.store.watch.user)
+            message = re.sub(rf"[Uu]ser '{name}'|'{name}'|{name}", "Kith's read-only user" if not self.write
+                             else "Kith's user", message)
+        return message
+
+    def _timed_out(self) -> str:
+        kept = (" Batches it committed with CALL … IN TRANSACTIONS before that are kept."
+                if self.write and self.in_transactions else "")
+        return (f"the query ran longer than its timeout ({self.timeout:g} s), and the graph store stopped it; "
+                f"its transaction was rolled back.{kept} Raise the timeout (--timeout) or narrow the query.")
 
 
-def _clean_message(e: Neo4jError) -> str:
-    message = (e.message or str(e)).strip().splitlines()[0]
+def _still_running(watch, tag: str, timeout: float) -> str:
+    try:
+        still = bool(query_guard.running(watch, tag))
+    except (OSError, ValueError):
+        still = True
+    if not still:
+        return (f"the query ran longer than its timeout ({timeout:g} s) and was stopped, but the graph store "
+                "did not answer after that. Raise the timeout (--timeout) or narrow the query.")
+    return (f"the query ran longer than its timeout ({timeout:g} s), and the graph store could not stop it: it "
+            "is still computing one expression (such as a reduce or list comprehension over a large range), "
+            "which ArcadeDB cannot interrupt. Stop the store to end it: `kith db stop`.")
+
+
+def _clean_message(e: Neo4jError, tag: str = "") -> str:
+    message = (e.message or str(e)).replace(tag, "") if tag else (e.message or str(e))
+    message = message.strip().splitlines()[0] if message.strip() else (e.code or "an error")
+    if isinstance(e, AuthError):
+        # ArcadeDB says only "Authentication failed", also while a name is locked out.
+        return (f"the graph store refused Kith's login ({message}); after 5 failed logins it refuses a user "
+                "name for 30 s, so try again in a minute")
     return f"the graph store refused the query: {message}"
+
+
+def _scan(query: str) -> tuple[str, list[str]]:
+    """The query with strings, comments and `quoted names` blanked out, and its // comments; one pass."""
+    code, comments, at = [], [], 0
+    for m in _NOT_CODE.finditer(query):
+        code += [query[at:m.start()], " "]
+        if m.group().startswith("//"):
+            comments.append(m.group())
+        at = m.end()
+    code.append(query[at:])
+    return "".join(code), comments
 
 
 def to_plain(value: Any) -> Any:

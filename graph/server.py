@@ -48,6 +48,7 @@ from pathlib import Path
 from typing import IO
 
 from graph import queries as Q
+from graph import server_users
 from kith.errors import ServerError
 
 DATABASE = "kith"
@@ -306,7 +307,7 @@ class EmbeddedServer:
         from neo4j.exceptions import AuthError, Neo4jError, ServiceUnavailable, SessionExpired
 
         try:
-            with GraphDatabase.driver(state.uri, auth=(ROOT_USER, self.password()),
+            with GraphDatabase.driver(state.uri, auth=server_users.admin_auth(self),
                                       connection_timeout=2) as driver:
                 with driver.session(database=DATABASE) as session:
                     session.run(Q.READY_CHECK).consume()
@@ -328,6 +329,7 @@ class EmbeddedServer:
         with self._lock():
             self.password()  # first: a lost secret must fail before anything in the home is touched
             make_private(self.home)
+            server_users.provision(self)  # Kith's own users and groups, put back: graph/server_users.py
             state = self.running()
             spawned = state is None
             if spawned:

@@ -24,9 +24,35 @@ from graph.model import Network, Person
     ("LOAD CSV FROM 'file:///etc/passwd' AS row RETURN row", ["LOAD"]),
     ("MATCH (p) FOREACH (x IN [1] | SET p.x = x)", ["FOREACH", "SET"]),
     ("MATCH (p) REMOVE p.x", ["REMOVE"]),
+    ("CREATE (p)", ["CREATE"]),
+    ("MATCH (p) RETURN {creates: 1, settled: 2} AS m", []),
+    ("INSERT (:Person {id: 'x'})", ["INSERT"]),
+    ("CALL () { MATCH (n) RETURN n } IN TRANSACTIONS", ["IN TRANSACTIONS"]),
+    ("MATCH (n) CALL (n) { SET n.x = 1 } IN 2 CONCURRENT TRANSACTIONS", ["SET", "IN TRANSACTIONS"]),
+    ("CALL apoc.do.when(true, 'CREATE (n)', '', {}) YIELD value RETURN value", ["apoc.do.when"]),
+    ("CALL apoc.periodic.iterate('MATCH (n) RETURN n', 'SET n.x = 1', {})", ["apoc.periodic.iterate"]),
+    ("CALL merge.node(['X'], {}) YIELD node RETURN node", ["merge.node"]),
+    ("RETURN apoc.create.vNode(['X'], {}) AS v", []),
+    ("MATCH (n) ＤＥＴＡＣＨ ＤＥＬＥＴＥ n", ["DETACH", "DELETE"]),
+    ("MATCH (n) DE\u200bTACH DELETE n", ["DETACH", "DELETE"]),
+    ("MATCH (p) WHERE p.note = 'it\\'s CREATE' RETURN p // MERGE\rRETURN 1", []),
+    ("MATCH (p) RETURN p // MERGE\rSET p.x = 1", ["SET"]),
 ])
 def test_write_clauses(query, expected):
     assert cypher.write_clauses(query) == expected
+
+
+def test_refusal_says_what_writes():
+    assert cypher.refusal("MATCH (p) RETURN p") is None
+    assert cypher.refusal("CREATE (:Person {id: 'x', name: 'X'})") == (
+        "this query writes (CREATE); it is refused in read-only mode. Pass --write to allow changes.")
+    assert "(apoc.do.when)" in cypher.refusal("CALL apoc.do.when(true, 'CREATE (n)', '', {}) YIELD value RETURN value")
+    assert "U+2029" in cypher.refusal("MATCH (p) RETURN p // note\u2029")
+
+
+def test_a_timeout_must_be_positive(store):
+    with pytest.raises(cypher.CypherError, match="timeout"):
+        cypher.run(store, "RETURN 1", timeout=0)
 
 
 def test_reads_return_columns_and_rows(store):
@@ -49,12 +75,17 @@ def test_write_refused_without_flag_and_nothing_changes(store):
     assert store.counts()["people"] == 0
 
 
-def test_write_that_slips_past_the_lexer_is_still_rolled_back(store, monkeypatch):
-    """Layer 3: if the keyword check ever misses a write, the server's counters catch it."""
-    monkeypatch.setattr(cypher, "write_clauses", lambda q: [])
-    with pytest.raises(cypher.CypherError, match="changed the graph"):
+def test_write_that_slips_past_the_lexer_is_refused_by_the_server(store, monkeypatch):
+    """The lexical check is for the message: the store itself refuses the reader's writes."""
+    store.upsert_people([Person(id="a", name="Ann")])
+    monkeypatch.setattr(cypher, "refusal", lambda q: None)
+    with pytest.raises(cypher.CypherError, match="not allowed to create records"):
         cypher.run(store, "CREATE (:Person {id: 'sneaky', name: 'S'})")
     assert store.person("sneaky") is None
+    # An update ArcadeDB only refuses at commit: the summary shows it, and the transaction is rolled back.
+    with pytest.raises(cypher.CypherError, match="reported changes to the graph.*rolled back"):
+        cypher.run(store, "MATCH (p:Person {id: 'a'}) SET p.name = 'Changed'")
+    assert store.person("a").person.name == "Ann"
 
 
 def test_write_allowed_with_flag(store):
