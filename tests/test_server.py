@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from neo4j import GraphDatabase
 
+from graph import server_users
 from graph.model import Interaction, Network, Person
 from graph.server import DATABASE, READY_TIMEOUT_S, ROOT_USER, EmbeddedServer, _pid_alive, scratch_server
 from graph.store import Store
@@ -236,7 +237,8 @@ def test_a_lost_secret_fails_at_once_and_reset_password_recovers(own_home):
         else:
             secret.unlink(missing_ok=True)
 
-    # Another user of the store survives the reset: only root's entry is made again.
+    # A user Kith did not create does not survive the reset (nor any start): the store's users are
+    # root and Kith's own two, whose names follow the new secret (graph/server_users.py).
     users = own_home / "arcadedb" / "config" / "server-users.jsonl"
     root = json.loads(users.read_text().splitlines()[0])
     users.write_text(users.read_text() + json.dumps({**root, "name": "backup-reader"}) + "\n")
@@ -249,7 +251,9 @@ def test_a_lost_secret_fails_at_once_and_reset_password_recovers(own_home):
     new_secret = secret.read_text()
     assert new_secret.strip() and new_secret != old_secret
     assert stat.S_IMODE(secret.stat().st_mode) == 0o600
-    assert "backup-reader" in users.read_text()
+    names = {json.loads(line)["name"] for line in users.read_text().splitlines() if line.strip()}
+    server = EmbeddedServer(own_home)
+    assert names == {"root", server_users.admin(server).user, server_users.reader(server).user}
     done = run_kith("cypher", "--json", "MATCH (n:Probe) RETURN n.id AS id", env=env)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout) == [{"id": "kept"}]
