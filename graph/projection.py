@@ -17,6 +17,12 @@ import pandas as pd
 from graph import queries as Q
 from graph.model import canonical_status, legacy_outcome
 
+# The most people one interaction ties to each other pairwise. A dinner of eight is eight people who
+# spent an evening together; a conference or an all-hands of 10,000 is not 50 million friendships,
+# and its pairs would not fit in memory. A bigger interaction still counts as the owner's contact
+# with each participant (owner–participant pairs), only no ties between the others come from it.
+PAIRWISE_GROUP_MAX = 50
+
 
 @dataclass
 class Projection:
@@ -31,15 +37,26 @@ class Projection:
 
     @cached_property
     def pairs(self) -> pd.DataFrame:
-        """One row per pair of participants per interaction: a, b (a < b), at, channel, kind, initiated_by."""
+        """One row per pair of participants per interaction: a, b (a < b), at, channel, kind, initiated_by.
+
+        Every pair of an interaction of at most ``PAIRWISE_GROUP_MAX`` people; of a bigger one, only
+        the owner with each other participant. So the rows are at most ``PAIRWISE_GROUP_MAX`` times
+        the participations: memory stays bounded whatever one event holds.
+        """
+        columns = ["interaction", "a", "b", "at", "channel", "kind", "initiated_by"]
         p = self.participation
         if p.empty:
-            return pd.DataFrame(columns=["interaction", "a", "b", "at", "channel", "kind", "initiated_by"])
-        left = p.rename(columns={"person": "a"})
-        right = p[["interaction", "person"]].rename(columns={"person": "b"})
+            return pd.DataFrame(columns=columns)
+        size = p.groupby("interaction")["person"].transform("size")
+        big = size > PAIRWISE_GROUP_MAX
+        small = p[~big] if big.any() else p
+        left = small.rename(columns={"person": "a"})
+        right = small[["interaction", "person"]].rename(columns={"person": "b"})
         joined = left.merge(right, on="interaction")
         joined = joined[joined["a"] < joined["b"]]
-        return joined[["interaction", "a", "b", "at", "channel", "kind", "initiated_by"]].reset_index(drop=True)
+        if big.any():
+            joined = pd.concat([joined, _owner_with_each(p[big], self.owner)], ignore_index=True)
+        return joined[columns].reset_index(drop=True)
 
     @cached_property
     def contact_graph(self) -> nx.Graph:
@@ -54,6 +71,17 @@ class Projection:
         """The owner's interactions as pairs (owner, contact)."""
         pr = self.pairs
         return pr[(pr["a"] == self.owner) | (pr["b"] == self.owner)]
+
+
+def _owner_with_each(part: pd.DataFrame, owner) -> pd.DataFrame:
+    """The pairs (owner, participant) of interactions given as participation rows, a < b."""
+    if owner is None:
+        return part.iloc[:0].drop(columns="person").assign(a=[], b=[])
+    mine = part.loc[part["person"] == owner, "interaction"]
+    others = part[part["interaction"].isin(mine) & (part["person"] != owner)]
+    a = others["person"].where(others["person"] < owner, owner)
+    b = others["person"].where(others["person"] > owner, owner)
+    return others.drop(columns="person").assign(a=a, b=b)
 
 
 def _records(store, query: str) -> list[dict]:

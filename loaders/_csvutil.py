@@ -47,16 +47,17 @@ class Table:
     rows: Iterator[Row]
 
 
-def open_table(path: Path, is_header: Callable[[set[str]], bool], layout: str, preamble_rows: int = 0) -> Table:
+def open_table(path: Path, is_header: Callable[[set[str]], bool], layout: str, preamble_rows: int = 0, *,
+               max_bytes: int | None = None) -> Table:
     """The header and the data rows of a CSV export.
 
     ``is_header`` recognises the layout from the case-folded column names. Up to
     ``preamble_rows`` rows before the header are passed over (LinkedIn puts notes there).
     A row whose cell count differs from the header's is an error: its cells cannot be trusted
-    to sit under the right columns.
+    to sit under the right columns. ``max_bytes``: the largest file read (``ParseOptions.max_bytes``).
     """
     where = str(path)
-    rows = csv_rows(read_text(path), where)
+    rows = csv_rows(read_text(path, max_bytes=max_bytes), where)
     first: tuple[int, list[str]] | None = None
     for seen, (line, cells) in enumerate(rows):
         first = first or (line, cells)

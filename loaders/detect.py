@@ -9,7 +9,7 @@ from loaders import google, kithfile, linkedin, outlook
 from loaders._csvutil import csv_rows, describe_row
 from loaders.edgelist import COMMENT_MARKS, is_int
 from loaders.records import LoadError
-from loaders.text import decode
+from loaders.text import decode_head, read_bytes
 
 SNIFF_BYTES = 16 * 1024
 # CSV layouts by their header; LinkedIn's notes may come before the header, so several rows are tried.
@@ -23,20 +23,18 @@ CSV_HEADERS = (
 _KITH_JSON_KEY = re.compile(rf'"(?:{"|".join(kithfile.JSON_ARRAYS)})"\s*:')
 _KITH_EXPORT_KEY = re.compile(r'\{\s*"kith_export"\s*:')
 EDGE_LINES_CHECKED = 5
-_NON_ASCII = bytes(range(0x80, 0x100))
 
 
-def detect(path: Path) -> str:
-    """One of ``records.FORMATS``, or LoadError naming what the file starts with."""
+def detect(path: Path, max_bytes: int | None = None) -> str:
+    """One of ``records.FORMATS``, or LoadError naming what the file starts with.
+
+    Reads only the first ``SNIFF_BYTES``, of a regular file of at most ``max_bytes``
+    (``loaders.text.open_regular``).
+    """
     where = str(path)
-    with path.open("rb") as f:
-        data = f.read(SNIFF_BYTES + 1)
-    if len(data) > SNIFF_BYTES:
-        # Only whole lines (or, in one long line, no trailing non-ASCII bytes): a multi-byte
-        # character cut in two would look like a broken encoding.
-        data = data[:SNIFF_BYTES]
-        data = data[:data.rfind(b"\n") + 1] or data.rstrip(_NON_ASCII)
-    text = decode(data, where)
+    data = read_bytes(path, max_bytes, head=SNIFF_BYTES + 1)
+    # Only whole lines: a character cut in two would look like a broken encoding.
+    text = decode_head(data[:SNIFF_BYTES], where, cut=len(data) > SNIFF_BYTES)
     start = text.lstrip()
     if not start:
         raise LoadError(where, None, "unknown layout: the file is empty")

@@ -39,7 +39,7 @@ _OLDER = _GoogleLayout("Name", "Given Name", "Additional Name", "Family Name", "
 
 
 def parse(path: Path, options: ParseOptions) -> ParsedFile:
-    table = open_table(path, is_google_header, "Google Contacts CSV")
+    table = open_table(path, is_google_header, "Google Contacts CSV", max_bytes=options.max_bytes)
     layout = _CURRENT if "labels" in table.columns else _OLDER
     emails, phones, websites = (_numbered(table.columns, kind, "Value") for kind in ("E-mail", "Phone", "Website"))
     relations = [(value.replace(" - value", f" - {layout.label_part.casefold()}"), value)

@@ -30,11 +30,26 @@ Time zones, and the library behaviour worked around:
   expansion window and the line lookup see the same times.
 - Other floating times (no zone) are taken as UTC, all-day events as
   midnight UTC.
+
+Bounded work on any calendar (``loaders/limits.py``): components nest at most
+``MAX_COMPONENT_DEPTH`` deep; an event starting before 1900 is left out before
+anything is expanded (a daily rule from year 1 is 740,000 occurrences); a
+rule that can never occur is left out before it is expanded (``_never_occurs``:
+dateutil would look for one until the year 9999); each series is expanded one
+at a time and stops at ``MAX_OCCURRENCES_PER_EVENT`` occurrences, and all the
+series of a file at ``MAX_RECURRING_ATTENDANCES`` (occurrences past a series'
+first, times the people in it), each cut said in ``skipped`` at the event's
+line. Where a series stops is found by walking its rules lazily (``_stop``),
+since the library's expansion builds the list of every start in the span it
+is asked for: ``FREQ=SECONDLY;COUNT=50000000`` is one line of text.
 """
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import re
+import zoneinfo
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -42,6 +57,7 @@ from pathlib import Path
 import icalendar
 import recurring_ical_events
 import x_wr_timezone
+from dateutil.rrule import rrulestr
 from icalendar.parser import Contentline
 from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
 
@@ -50,6 +66,13 @@ from kith import clock
 from loaders._fields import is_email
 from loaders.content_lines import LogicalLine, logical_lines
 from loaders.ids import digest
+from loaders.limits import (
+    EARLIEST,
+    MAX_COMPONENT_DEPTH,
+    MAX_LINE_CHARS,
+    MAX_OCCURRENCES_PER_EVENT,
+    MAX_RECURRING_ATTENDANCES,
+)
 from loaders.records import ME, Activity, Contact, LoadError, ParsedFile, ParseOptions
 from loaders.text import read_text
 
@@ -77,21 +100,49 @@ class _EventLines:
 @dataclass
 class _Scan:
     events: list[_EventLines]  # in file order, as icalendar's walk("VEVENT") returns them
-    text: str  # what icalendar reads: the logical lines, less Windows-zone VTIMEZONEs
+    text: str  # what icalendar reads: the logical lines, less Windows-zone VTIMEZONEs and repeated properties
+    skipped: list[tuple[int, str]] = field(default_factory=list)
+
+
+# Properties a component has at most once (RFC 5545): icalendar gives a list for a repeated one,
+# which nothing reading a start time or a UID expects. The first is kept, the others left out.
+_ONCE = {
+    "VCALENDAR": frozenset({"PRODID", "VERSION", "CALSCALE", "METHOD", "X-WR-TIMEZONE", "X-WR-CALNAME"}),
+    "VEVENT": frozenset({"UID", "DTSTART", "DTEND", "DURATION", "DTSTAMP", "SUMMARY", "STATUS", "ORGANIZER",
+                         "RECURRENCE-ID", "LOCATION", "DESCRIPTION", "CLASS", "CREATED", "GEO", "LAST-MODIFIED",
+                         "PRIORITY", "SEQUENCE", "TRANSP", "URL"}),
+    "VTIMEZONE": frozenset({"TZID", "LAST-MODIFIED", "TZURL"}),
+    "STANDARD": frozenset({"DTSTART", "TZOFFSETFROM", "TZOFFSETTO"}),
+    "DAYLIGHT": frozenset({"DTSTART", "TZOFFSETFROM", "TZOFFSETTO"}),
+}
 
 
 def _scan(path: Path, lines: list[LogicalLine]) -> _Scan:
     events: list[_EventLines] = []
     kept: list[str] = []
+    skipped: list[tuple[int, str]] = []
     open_blocks: list[tuple[str, int]] = []  # (component, BEGIN line), innermost last
+    once: list[dict[str, int]] = []  # per open block: its once-only properties seen, and where
     zone_start, zone_is_windows = 0, False
     for number, text in lines:
         name, value = _property_line(path, number, text)
         inside = open_blocks[-1][0] if open_blocks else None
+        if inside in _ONCE and name in _ONCE[inside]:
+            first = once[-1].setdefault(name, number)
+            if first != number:
+                skipped.append((number, f"{name} repeated in one {inside} (first at line {first}): left out"))
+                continue
         kept.append(text)
         if name == "BEGIN":
+            if value == "VEVENT" and inside == "VEVENT":  # the one before was never ended
+                raise LoadError(str(path), open_blocks[-1][1],
+                                f"BEGIN:VEVENT has no END:VEVENT (the next BEGIN:VEVENT is at line {number})")
             _check_begin(path, number, value, inside)
             open_blocks.append((value, number))
+            once.append({})
+            if len(open_blocks) > MAX_COMPONENT_DEPTH:
+                raise LoadError(str(path), number, f"components nested more than {MAX_COMPONENT_DEPTH} deep "
+                                                   "(BEGIN inside BEGIN …): a damaged calendar")
             if value == "VEVENT":
                 events.append(_EventLines(number))
             elif value == "VTIMEZONE":
@@ -99,6 +150,7 @@ def _scan(path: Path, lines: list[LogicalLine]) -> _Scan:
         elif name == "END":
             _check_end(path, number, value, open_blocks)
             open_blocks.pop()
+            once.pop()
             if value == "VEVENT" and "DTSTART" not in events[-1].properties:
                 raise LoadError(str(path), events[-1].line, "VEVENT has no DTSTART")
             if value == "VTIMEZONE" and zone_is_windows:
@@ -109,16 +161,30 @@ def _scan(path: Path, lines: list[LogicalLine]) -> _Scan:
             events[-1].properties.setdefault(name, number)
         elif inside == "VTIMEZONE" and name == "TZID":
             zone_is_windows = value in WINDOWS_TO_OLSON
+        elif inside == "VCALENDAR" and name == "X-WR-TIMEZONE" and not _is_zone(value):
+            kept.pop()
+            skipped.append((number, f"X-WR-TIMEZONE {value[:60]!r} is no time zone: left out, times read as written"))
     if open_blocks:
         component, line = open_blocks[-1]
         raise LoadError(str(path), line, f"BEGIN:{component} has no END:{component}")
     if not lines:
         raise LoadError(str(path), 1, "empty file: no BEGIN:VCALENDAR")
-    return _Scan(events, "\r\n".join(kept) + "\r\n")
+    return _Scan(events, "\r\n".join(kept) + "\r\n", skipped)
+
+
+def _is_zone(name: str) -> bool:
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (KeyError, ValueError, OSError):  # ZoneInfoNotFoundError is a KeyError; "../x" a ValueError
+        return False
+    return True
 
 
 def _property_line(path: Path, number: int, text: str) -> tuple[str, str]:
     """(NAME, value) of a content line, checked by icalendar's own line parser."""
+    if len(text) > MAX_LINE_CHARS and not text[:6].upper().startswith("ATTACH"):  # an attachment may be big
+        raise LoadError(str(path), number, f"a line of {len(text):,} characters, more than the {MAX_LINE_CHARS:,} "
+                                           "Kith reads: a damaged or hostile file")
     try:
         name, _params, value = Contentline(text).parts()
     except ValueError:
@@ -128,7 +194,9 @@ def _property_line(path: Path, number: int, text: str) -> tuple[str, str]:
 
 
 def _check_begin(path: Path, number: int, component: str, inside: str | None) -> None:
-    if (inside is None) != (component == "VCALENDAR"):
+    # A VEVENT belongs in a VCALENDAR (RFC 5545), never in another component: its lines would be
+    # told apart from the enclosing one's by nothing.
+    if (inside is None) != (component == "VCALENDAR") or (component == "VEVENT" and inside != "VCALENDAR"):
         where = f"inside {inside}" if inside else "outside a VCALENDAR"
         raise LoadError(str(path), number, f"BEGIN:{component} {where}")
 
@@ -155,17 +223,25 @@ class _Person:
 
 
 def parse(path: Path, options: ParseOptions) -> ParsedFile:
-    scan = _scan(path, logical_lines(read_text(path, utf8_only=True)))
+    scan = _scan(path, logical_lines(read_text(path, utf8_only=True, max_bytes=options.max_bytes)))
     calendars = _read_calendars(path, scan.text, scan.events)
     events = [event for calendar in calendars for event in calendar.walk("VEVENT")]
-    parsed = ParsedFile(path=str(path), format="ical")
+    parsed = ParsedFile(path=str(path), format="ical", skipped=list(scan.skipped))
     line_of = _event_lines(events, scan.events, parsed.skipped)
+    lines_of = dict(zip(map(id, events), scan.events, strict=True))  # each VEVENT's lines, while events live
+    events = _from_earliest(calendars, events, lines_of, parsed.skipped)
+    _drop_rules_that_never_occur(events, lines_of, parsed.skipped)
     owner = frozenset(normalize_email(e) for e in options.owner_emails)
     kept: list[tuple[Activity, list[_Person]]] = []
-    for occurrence in _occurrences(path, calendars, events, _until(options)):
+    # Occurrences are shallow copies: the ATTENDEE list of a series is one object, read once.
+    people_of: dict[tuple[int, int], list[_Person]] = {}
+    for occurrence in _occurrences(path, calendars, events, _until(options), line_of, parsed.skipped):
         uid = str(occurrence["UID"])
         line = line_of.get((uid, _recurrence_key(occurrence)), line_of[uid])  # a moved instance, else its series
-        people = _people(occurrence, owner)
+        key = (id(occurrence.get("ATTENDEE")), id(occurrence.get("ORGANIZER")))
+        people = people_of.get(key)
+        if people is None:
+            people = people_of[key] = _people(occurrence, owner)
         reason = _skip_reason(occurrence, people)
         if reason:
             parsed.skipped.append((line, f"{reason}: {_summary(occurrence)!r}"))
@@ -220,16 +296,146 @@ def _event_lines(events: list, scanned: list[_EventLines], skipped: list[tuple[i
     return line_of
 
 
-def _occurrences(path: Path, calendars: list, events: list, until: datetime) -> list:
-    """Every occurrence from the first event's start up to ``until``."""
+def _from_earliest(calendars: list, events: list, lines_of: dict[int, _EventLines], skipped: list) -> list:
+    """``events`` less those that start before ``limits.EARLIEST``, which are taken out of ``calendars``
+    (with their line in ``skipped``): a typo such as year 0019 would be expanded from there."""
+    early = {id(event) for event in events if _instant(event["DTSTART"].dt).date() < EARLIEST}
+    if not early:
+        return events
+    for event in events:
+        if id(event) in early:
+            skipped.append((lines_of[id(event)].line, f"starts {_instant(event['DTSTART'].dt).date().isoformat()}, "
+                                                      f"before {EARLIEST.isoformat()}: {_summary(event)!r} left out"))
+    for calendar in calendars:
+        for component in calendar.walk():
+            component.subcomponents = [c for c in component.subcomponents if id(c) not in early]
+    return [event for event in events if id(event) not in early]
+
+
+def _drop_rules_that_never_occur(events: list, lines_of: dict[int, _EventLines], skipped: list) -> None:
+    for event in events:
+        lines = lines_of[id(event)]
+        rules = event.get("RRULE")
+        if rules is None:
+            continue
+        rules = rules if isinstance(rules, list) else [rules]
+        kept = [rule for rule in rules if "FREQ" in rule and not _never_occurs(rule, event["DTSTART"].dt)]
+        if len(kept) == len(rules):
+            continue
+        why = "has no FREQ" if any("FREQ" not in rule for rule in rules) else "never occurs (no day passes all its BY… parts)"
+        skipped.append((lines.properties.get("RRULE", lines.line), f"RRULE {why}: {_summary(event)!r} kept as one event"))
+        del event["RRULE"]
+        for rule in kept:
+            event.add("RRULE", rule)
+
+
+_NEVER_WINDOW_START = 9970  # 30 years before dateutil's last: every kind of year, no century year
+
+
+def _never_occurs(rule, start: date | datetime) -> bool:
+    """Whether ``rule`` (an RRULE value) can never give an occurrence, whenever it starts.
+
+    dateutil looks for the next occurrence of such a rule (``FREQ=SECONDLY;BYMONTH=2;BYMONTHDAY=30``)
+    day by day until the year 9999: seconds of work per rule. Asked from 1 January 9970 instead,
+    with no INTERVAL, COUNT or UNTIL, it gives up in 30 years, which hold every kind of year there
+    is (each weekday to start on, leap or not), so a day that passes the rule's BY… parts in any
+    year passes in one of them. Rules it cannot judge (BYEASTER, which follows no such cycle, or
+    one dateutil refuses) are not judged here.
+    """
+    parts = {key: value for key, value in rule.items() if key not in ("COUNT", "UNTIL", "INTERVAL")}
+    if "BYEASTER" in parts or not any(key.startswith("BY") for key in parts):
+        return False
+    clock_time = start.time().replace(tzinfo=None) if isinstance(start, datetime) else datetime.min.time()
+    try:
+        text = icalendar.vRecur(parts).to_ical().decode()
+        found = rrulestr(text, dtstart=datetime.combine(date(_NEVER_WINDOW_START, 1, 1), clock_time))
+        return next(iter(found), None) is None
+    except Exception:  # a rule this check cannot read: the expansion judges it (and refuses it if it must)
+        return False
+
+
+def _occurrences(path: Path, calendars: list, events: list, until: datetime, line_of: dict, skipped: list):
+    """Every occurrence from the first event's start up to ``until``, series by series, within the caps.
+
+    A series that cannot be expanded (a rule the library refuses, a time out of its range) is left
+    out with its line: the rest of the calendar is still read.
+    """
     start = min((_instant(event["DTSTART"].dt) for event in events), default=until)
     if start >= until:
-        return []
+        return
+    people_in = {}  # UID -> the most people any of its VEVENTs has
+    for event in events:
+        attendees = event.get("ATTENDEE", [])
+        count = (len(attendees) if isinstance(attendees, list) else 1) + 1
+        people_in[str(event["UID"])] = max(count, people_in.get(str(event["UID"]), 0))
+    budget = MAX_RECURRING_ATTENDANCES
+    for calendar in calendars:
+        for series in _series(path, calendar, line_of, skipped):
+            people = people_in.get(str(series.uid), 1)
+            cap = min(MAX_OCCURRENCES_PER_EVENT, 1 + budget // people)
+            try:
+                stop = _stop(series, until, cap)
+                found = list(itertools.islice(series.between(start, stop), cap))
+            except _EXPANSION_ERRORS as e:
+                skipped.append((line_of[str(series.uid)], f"recurring event cannot be expanded ({e}): left out"))
+                continue
+            budget -= max(len(found) - 1, 0) * people
+            if stop < until:
+                why = (f"Kith's cap of {MAX_OCCURRENCES_PER_EVENT:,} occurrences per event"
+                       if cap == MAX_OCCURRENCES_PER_EVENT else
+                       f"Kith's cap of {MAX_RECURRING_ATTENDANCES:,} people in recurring occurrences per file")
+                skipped.append((line_of[str(series.uid)], f"recurring event stops after {len(found):,} occurrences "
+                                f"({why}): those from {stop:%Y-%m-%d %H:%M} on left out"))
+            for occurrence in found:
+                yield occurrence.as_component(False)
+
+
+# What expanding a damaged series raises: the libraries' own errors are ValueErrors; a time pushed
+# past the year 9999 (a DURATION of centuries) is an OverflowError; dateutil given a rule without
+# the parts it needs raises a TypeError.
+_EXPANSION_ERRORS = (ValueError, OverflowError, TypeError)
+
+
+def _series(path: Path, calendar, line_of: dict, skipped: list) -> list:
+    """The recurring_ical_events series of ``calendar``; those the library refuses are left out, said at their line."""
     try:
-        return [occurrence for calendar in calendars
-                for occurrence in recurring_ical_events.of(calendar).between(start, until)]
-    except icalendar.InvalidCalendar as e:
+        return recurring_ical_events.of(calendar).series
+    except _EXPANSION_ERRORS as e:
+        reason = str(e)
+    try:
+        series = recurring_ical_events.of(calendar, skip_bad_series=True).series
+    except _EXPANSION_ERRORS as e:
         raise LoadError(str(path), None, f"cannot expand recurring events: {e}") from None
+    read = {str(s.uid) for s in series}
+    refused = [event for event in calendar.walk("VEVENT") if str(event["UID"]) not in read]
+    why = reason if len({str(event["UID"]) for event in refused}) == 1 else "a rule or a date it refuses"
+    for event in refused:
+        skipped.append((line_of[str(event["UID"])], f"recurring event cannot be expanded ({why}): "
+                                                     f"{_summary(event)!r} left out"))
+    return series
+
+
+def _stop(series, until: datetime, cap: int) -> datetime:
+    """``until``, or the start of the series' occurrence after its first ``cap``, if that is earlier.
+
+    Found from the series' rules (its RRULEs, and the set of its RDATEs and DTSTART), walked
+    lazily and merged: never more than ``cap`` + 1 starts. Excluded dates and moved instances
+    are not taken off, so a series may stop a little short of ``cap``; it never passes it.
+    (``recurrence.rrules``: recurring_ical_events 3.8's dateutil rules of the series, the
+    version pinned in requirements.txt.)
+    """
+    seen, last = 0, None
+    rules = getattr(series.recurrence, "rrules", ())  # none: moved instances of a series not in the file
+    for begins in heapq.merge(*rules):
+        if begins == last:  # DTSTART is both the first RRULE start and in the set of RDATEs
+            continue
+        last, at = begins, _instant(begins)
+        if at >= until:
+            return until
+        if seen == cap:
+            return at
+        seen += 1
+    return until
 
 
 def _until(options: ParseOptions) -> datetime:

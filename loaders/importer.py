@@ -5,6 +5,10 @@ import the same way: ``parse_file`` (pure) → ``plan_import`` (pure, against a
 snapshot of the people already known) → ``Store.apply_import`` (one
 transaction). A file that fails anywhere writes nothing; ``import_files`` goes
 on with the next one.
+
+Before anything is read, the file must be a regular file of at most ``max_bytes``
+(``loaders/limits.py``: 100 MB unless the caller lifts it, ``kith import --max-size`` /
+``--no-size-limit``); the parsers then keep within the other bounds there.
 """
 
 from __future__ import annotations
@@ -18,9 +22,11 @@ from pathlib import Path
 from kith import clock
 from kith.errors import KithError
 from loaders.detect import detect
+from loaders.limits import MAX_FILE_BYTES
 from loaders.parse import parse_file
-from loaders.records import ParseOptions
+from loaders.records import LoadError, ParseOptions
 from loaders.resolve import ImportPlan, PeopleIndex, plan_import
+from loaders.text import check_file
 
 # Told how many rows of how many are written: ``advance(rows, total)`` (``Store.apply_import``'s progress).
 Advance = Callable[[int, int], None]
@@ -39,32 +45,35 @@ class ImportResult:
         return s
 
 
-def options_for(store, default_region: str | None = None) -> ParseOptions:
+def options_for(store, default_region: str | None = None, max_bytes: int | None = MAX_FILE_BYTES) -> ParseOptions:
     """Parse options that know the owner, so files can say "me"."""
     owner = store.owner()
     details = store.person(owner["id"]) if owner else None
     return ParseOptions(default_region=default_region,
                         owner_emails=frozenset(details.person.emails) if details else frozenset(),
-                        owner_name=details.person.name if details else None)
+                        owner_name=details.person.name if details else None,
+                        max_bytes=max_bytes)
 
 
 def import_file(store, path: Path, *, format: str | None = None, default_region: str | None = None,
                 dry_run: bool = False, progress: Advance | None = None,
-                index: PeopleIndex | None = None) -> ImportResult:
+                index: PeopleIndex | None = None, max_bytes: int | None = MAX_FILE_BYTES) -> ImportResult:
     """Import ``path`` into ``store``; with ``dry_run`` plan and count but write nothing.
 
     Pass ``index`` to import several files against one snapshot (it is updated as
-    each file resolves), saving a read of the whole graph per file.
+    each file resolves), saving a read of the whole graph per file. ``max_bytes``: the
+    largest file read (None: any size).
     """
-    format = format or detect(Path(path))
+    path = Path(path)
+    check_file(path, max_bytes)  # a FIFO, a device or a file too big is refused before it is opened
+    format = format or detect(path, max_bytes)
     if format == "kith-export":  # a whole graph from `kith export`: restored as it was, not resolved
-        from kith.export import restore_file
-
-        return restore_file(store, Path(path), dry_run=dry_run)
-    parsed = parse_file(Path(path), options_for(store, default_region), format)
+        return _restore(store, path, dry_run)
+    parsed = parse_file(path, options_for(store, default_region, max_bytes), format)
     if index is None:
         index = PeopleIndex(*store.people_index_rows())
     plan = plan_import(parsed, index, now=clock.now())
+    del parsed  # the plan holds what is written: the parsed records need not stay in memory meanwhile
     if dry_run:
         new, changed = store.new_or_changed_interactions(plan.network.interactions, plan.interaction_hashes)
         plan.network.interactions = [i for i in plan.network.interactions if i.id in new | changed]
@@ -73,6 +82,17 @@ def import_file(store, path: Path, *, format: str | None = None, default_region:
                                  plan.interaction_hashes, progress=progress)
     return ImportResult(plan, written, False)
 
+
+def _restore(store, path: Path, dry_run: bool):
+    from kith.export import restore_file
+    from loaders.kithfile import load_json
+    from loaders.text import read_text
+
+    try:
+        return restore_file(store, path, dry_run=dry_run)
+    except RecursionError:  # JSON nested thousands deep: refused at the line, nothing written
+        load_json(read_text(path), str(path))  # raises LoadError naming where it nests too deep
+        raise LoadError(str(path), None, "nested too deeply to be read: a damaged or hostile file") from None
 
 
 @dataclass
@@ -87,13 +107,14 @@ class FileOutcome:
 def import_files(store, paths: Iterable[Path], *, format: str | None = None, default_region: str | None = None,
                  dry_run: bool = False,
                  progress: Callable[[Path], AbstractContextManager[Advance | None]] | None = None,
-                 ) -> Iterator[FileOutcome]:
+                 max_bytes: int | None = MAX_FILE_BYTES) -> Iterator[FileOutcome]:
     """Import ``paths`` in turn against one snapshot of who is known, yielding each file's outcome when done.
 
     A file Kith refuses (any ``KithError``: unreadable, someone it cannot tell, a record the model
     refuses …) writes nothing and does not stop the others. Its resolution may have added people to
     the snapshot before it failed, so the snapshot is read again from the store for the next file.
     ``progress(path)`` opens whatever shows one file's progress and gives its ``advance`` (or None).
+    ``max_bytes``: the largest file read (None: any size).
     Anything that is not a ``KithError`` is a bug, or the store gone, and stops the import.
     """
     index = PeopleIndex(*store.people_index_rows())
@@ -102,7 +123,7 @@ def import_files(store, paths: Iterable[Path], *, format: str | None = None, def
         try:
             with (progress(path) if progress else contextlib.nullcontext()) as advance:
                 result = import_file(store, path, format=format, default_region=default_region, dry_run=dry_run,
-                                     progress=advance, index=index)
+                                     progress=advance, index=index, max_bytes=max_bytes)
         except KithError as e:
             yield FileOutcome(path, error=e)
             index = PeopleIndex(*store.people_index_rows())

@@ -12,6 +12,7 @@ checked by building the ``graph.model`` record it will become, so this loader ho
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, datetime, time, timezone
 from pathlib import Path
 
@@ -31,6 +32,7 @@ from loaders._fields import (
     unique,
 )
 from loaders.ids import UniqueIds, contact_key, digest
+from loaders.limits import MAX_JSON_DEPTH
 from loaders.records import (
     ME,
     Activity,
@@ -42,7 +44,7 @@ from loaders.records import (
     ParseOptions,
     Tie,
 )
-from loaders.text import read_text
+from loaders.text import line_at, read_text
 
 SOURCE = "kith"
 COLUMNS = ("record", "id", "at", "name", "email", "phone", "with", "channel", "kind", "summary", "direction",
@@ -75,7 +77,7 @@ def is_kith_header(columns: set[str]) -> bool:
 
 
 def parse_csv(path: Path, options: ParseOptions) -> ParsedFile:
-    table = open_table(path, is_kith_header, "Kith CSV")
+    table = open_table(path, is_kith_header, "Kith CSV", max_bytes=options.max_bytes)
     unknown = sorted(table.columns - set(COLUMNS))
     if unknown:
         raise LoadError(str(path), table.line, f"unknown column {unknown[0]!r}; a Kith CSV has {', '.join(COLUMNS)}")
@@ -93,11 +95,42 @@ def parse_csv(path: Path, options: ParseOptions) -> ParsedFile:
     return builder.parsed
 
 
-def parse_json(path: Path, options: ParseOptions) -> ParsedFile:
+def load_json(text: str, where: str):
+    """``text`` parsed as JSON, or LoadError at the line where it is not valid or nests too deep.
+
+    Python's parser recurses once per level: a file nested thousands deep would exhaust the
+    stack (RecursionError) rather than be refused like any other broken file.
+    """
     try:
-        data = json.loads(read_text(path))
+        return json.loads(text)
     except json.JSONDecodeError as e:
-        raise LoadError(str(path), e.lineno, f"not valid JSON ({e.msg})") from None
+        raise LoadError(where, e.lineno, f"not valid JSON ({e.msg})") from None
+    except RecursionError:
+        pass  # out of the except clause: the line is found on a stack that is not full
+    at = _too_deep(text)
+    raise LoadError(where, line_at(text, at) if at is not None else None,
+                    f"JSON nested more than {MAX_JSON_DEPTH} levels deep: not a Kith file")
+
+
+_JSON_NESTING = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+
+
+def _too_deep(text: str) -> int | None:
+    """Where ``text`` opens its (MAX_JSON_DEPTH + 1)-th nested array or object, if it does."""
+    depth = 0
+    for m in _JSON_NESTING.finditer(text):
+        token = m.group()[0]
+        if token in "[{":
+            depth += 1
+            if depth > MAX_JSON_DEPTH:
+                return m.start()
+        elif token in "]}":
+            depth -= 1
+    return None
+
+
+def parse_json(path: Path, options: ParseOptions) -> ParsedFile:
+    data = load_json(read_text(path, max_bytes=options.max_bytes), str(path))
     arrays = ", ".join(JSON_ARRAYS)
     if not isinstance(data, dict):
         raise LoadError(str(path), 1, f"expected a JSON object with arrays {arrays}")

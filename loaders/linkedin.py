@@ -49,7 +49,8 @@ def profile_url(text: str) -> str:
 # -- Connections.csv ------------------------------------------------------------------------
 
 def parse_connections(path: Path, options: ParseOptions) -> ParsedFile:
-    rows = open_table(path, is_connections_header, "LinkedIn Connections.csv", PREAMBLE_ROWS).rows
+    rows = open_table(path, is_connections_header, "LinkedIn Connections.csv", PREAMBLE_ROWS,
+                      max_bytes=options.max_bytes).rows
     parsed = ParsedFile(str(path), "linkedin-connections")
     ids = UniqueIds()
     for row in rows:
@@ -115,7 +116,8 @@ class _Message:
 
 
 def parse_messages(path: Path, options: ParseOptions) -> ParsedFile:
-    rows = open_table(path, is_messages_header, "LinkedIn messages.csv", PREAMBLE_ROWS).rows
+    rows = open_table(path, is_messages_header, "LinkedIn messages.csv", PREAMBLE_ROWS,
+                      max_bytes=options.max_bytes).rows
     parsed = ParsedFile(str(path), "linkedin-messages")
     messages = [m for row in rows if (m := _read_message(row, path, parsed.skipped))]
     owner = _owner_keys(messages, options, path)

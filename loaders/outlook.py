@@ -30,7 +30,7 @@ _OUTLOOK_PHONES = ("Mobile Phone", "Primary Phone", "Business Phone", "Business 
 
 
 def parse(path: Path, options: ParseOptions) -> ParsedFile:
-    rows = list(open_table(path, is_outlook_header, "Outlook contacts CSV").rows)
+    rows = list(open_table(path, is_outlook_header, "Outlook contacts CSV", max_bytes=options.max_bytes).rows)
     day_first = _birthdays_are_day_first(rows)
     parsed = ParsedFile(str(path), "outlook-csv")
     ids = UniqueIds()

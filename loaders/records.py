@@ -22,6 +22,7 @@ from datetime import date, datetime
 
 from graph.model import Birthday
 from kith.errors import LoadError  # re-exported: every loader raises Kith's own LoadError
+from loaders.limits import MAX_FILE_BYTES
 
 __all__ = ["ME", "LoadError", "Contact", "Activity", "Tie", "FavorRow", "IntroductionRow", "ParsedFile",
            "ParseOptions", "FORMATS"]
@@ -59,9 +60,12 @@ class Contact:
     connected_on: date | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Activity:
-    """An interaction as the file describes it (becomes an ``Interaction``)."""
+    """An interaction as the file describes it (becomes an ``Interaction``).
+
+    Slotted: an edge list gives one per line, millions of them.
+    """
 
     source: str
     source_id: str     # stable, so re-importing the same file gives the same interaction id
@@ -133,6 +137,7 @@ class ParseOptions:
     owner_emails: frozenset[str] = frozenset()  # the owner's own addresses become the ``me`` ref
     owner_name: str | None = None               # the owner's name, as exports spell it
     until: datetime | None = None               # recurring events are expanded up to here (default: kith.clock.now())
+    max_bytes: int | None = MAX_FILE_BYTES      # the largest file read (None: any size); loaders/limits.py
 
 
 # Every format name a parser answers to; `kith import --format` takes these.

@@ -132,6 +132,8 @@ class ImportPlan:
     unchanged: int = 0
     merges: list[tuple[str, str, str]] = field(default_factory=list)  # (source key, person id, rule)
     skipped: list[tuple[int, str]] = field(default_factory=list)
+    # (line, note): imported, with one of Kith's bounds applied (an event too big for pairwise ties …)
+    notes: list[tuple[int, str]] = field(default_factory=list)
 
     def summary(self) -> dict[str, int]:
         return {"created": self.created, "updated": self.updated, "merged": self.merged,
@@ -318,17 +320,25 @@ class _Resolver:
         return self.contact(bare)
 
     def activities(self) -> None:
+        from graph.projection import PAIRWISE_GROUP_MAX  # the analytics' bound, said at import
+
         for a in self.parsed.activities:
             participants = sorted({self.ref(r, a.line) for r in a.participants})
             if len(participants) < 2:
                 self.plan.skipped.append((a.line, "an interaction needs at least two people"))
                 continue
+            if len(participants) > PAIRWISE_GROUP_MAX:
+                what = f"{a.kind} {a.summary!r}" if a.summary else a.kind
+                self.plan.notes.append((a.line, f"{what} has {len(participants):,} people; pairwise ties are taken "
+                                                f"only from groups of ≤ {PAIRWISE_GROUP_MAX}: it counts as your "
+                                                "contact with each of them, not as ties between them"))
             iid = kith_id("i", f"{a.source}:{a.source_id}")
             initiated = self.ref(a.initiated_by, a.line) if a.initiated_by else None
             interaction = Interaction(iid, a.at, participants, channel=a.channel, kind=a.kind,
                                       summary=a.summary, source=a.source, initiated_by=initiated)
             self.plan.network.interactions.append(interaction)
             self.plan.interaction_hashes[iid] = _hash(interaction)
+        self.plan.notes = list(dict.fromkeys(self.plan.notes))  # a recurring event's note once
 
     def ties_favors_introductions(self) -> None:
         n = self.plan.network

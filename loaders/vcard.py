@@ -31,6 +31,7 @@ from graph.model import Birthday, normalize_email, normalize_phone
 from loaders._fields import is_email, unique
 from loaders.content_lines import LogicalLine, logical_lines
 from loaders.ids import UniqueIds, digest
+from loaders.limits import MAX_LINE_CHARS
 from loaders.records import Contact, LoadError, ParsedFile, ParseOptions
 from loaders.text import read_text
 
@@ -92,6 +93,9 @@ def _cards(path: Path, lines: list[LogicalLine]) -> list[_Card]:
         elif not card:
             raise LoadError(str(path), number, f"text outside a BEGIN:VCARD … END:VCARD block: {text[:60]!r}")
         elif name not in _BINARY_PROPERTIES:
+            if len(text) > MAX_LINE_CHARS:
+                raise LoadError(str(path), number, f"{name} line is {len(text):,} characters long, more than the "
+                                                   f"{MAX_LINE_CHARS:,} Kith reads: a damaged or hostile file")
             card.properties.append(_property(path, number, text))
     if card:
         raise LoadError(str(path), card.line, "BEGIN:VCARD has no END:VCARD")
@@ -115,7 +119,7 @@ def _property(path: Path, number: int, text: str) -> ContentLine:
 # =============================================================================
 
 def parse(path: Path, options: ParseOptions) -> ParsedFile:
-    cards = _cards(path, logical_lines(read_text(path, utf8_only=True)))
+    cards = _cards(path, logical_lines(read_text(path, utf8_only=True, max_bytes=options.max_bytes)))
     parsed = ParsedFile(path=str(path), format="vcard")
     # Two cards with one id (a repeated UID, two "Sam"s with no email) stay two contacts;
     # vCard ids have always been numbered "#2", "#3" …, and ids must not change.

@@ -19,6 +19,7 @@ import pytest
 from graph.model import Birthday
 from loaders import edgelist, google, kithfile, linkedin, outlook
 from loaders.detect import detect
+from loaders.limits import latest
 from loaders.parse import PARSERS, parse_file
 from loaders.records import FORMATS, ME, LoadError, ParseOptions
 
@@ -610,11 +611,18 @@ def test_edge_list_with_header_and_comments(edges):
 @pytest.mark.parametrize("bad, message", [
     ("5 6 yesterday", "expected whole numbers"),
     ("5 6", "expected 'src dst time', found 2 fields"),
-    ("5 6 99999999999999999999", "out of range"),
 ])
 def test_edge_list_bad_line_is_an_error_on_its_line(tmp_path, bad, message):
     error = load_error(edgelist.parse, write(tmp_path, "e.txt", EDGES + bad + "\n"), GB)
     assert error.line == 9 and message in str(error)
+
+
+@pytest.mark.parametrize("seconds", ["99999999999999999999", "253402300799", "-62135596800", "-2208988801"])
+def test_edge_list_time_outside_the_years_kith_takes_is_skipped_on_its_line(tmp_path, seconds):
+    """Year 9999, year 1, a second before 1900: skipped with the line, the rest of the file kept."""
+    parsed = edgelist.parse(write(tmp_path, "e.txt", EDGES + f"5 6 {seconds}\n"), GB)
+    assert len(parsed.activities) == 4 and "contact:5" not in {p for a in parsed.activities for p in a.participants}
+    assert parsed.skipped == [(9, f"time {seconds} is outside 1900-01-01 … {latest()}: message left out")]
 
 
 def test_edge_list_damaged_first_line_is_not_taken_for_a_header(tmp_path):
