@@ -44,7 +44,8 @@ def preview(_path: str, name: str, digest: str, graph: str, version: str) -> dic
     return {"format": plan.format, "summary": result.summary(),
             "merges": [f"{k} → {pid} ({rule})" for k, pid, rule in plan.merges[:20]],
             "candidates": [f"{c.a} ~ {c.b}: {c.reason} ({c.score:.0f})" for c in plan.candidates[:20]],
-            "skipped": [f"line {line}: {reason}" for line, reason in plan.skipped[:20]]}
+            "skipped": [f"line {line}: {reason}" for line, reason in plan.skipped[:20]],
+            "notes": [f"line {line}: {text}" for line, text in plan.notes[:20]]}
 
 
 with uploads.saved(uploaded) as files:
@@ -57,7 +58,7 @@ with uploads.saved(uploaded) as files:
         ok.append((name, path))
         rows.append({"file": name, "format": p["format"], **p["summary"]})
         notes = [("Merged with people you know", p["merges"]), ("Possible duplicates to check", p["candidates"]),
-                 ("Skipped values", p["skipped"])]
+                 ("Skipped values", p["skipped"]), ("Notes", p["notes"])]
         if any(items for _, items in notes):
             with st.expander(f"Details for {ui.md(name)}"):
                 for title, items in notes:
