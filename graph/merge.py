@@ -324,3 +324,27 @@ def dumps(snapshot: dict[str, Any]) -> str:
 
 def loads(text: str) -> dict[str, Any]:
     return json.loads(text, object_hook=_decode)
+
+
+# -- forgetting someone a merge touched -------------------------------------------------------
+
+
+def about(snapshot: dict[str, Any], person_id: str) -> bool:
+    """True when the merge was of ``person_id``'s own records: the snapshot is all about them."""
+    return person_id in (snapshot.get("keep", {}).get("id"), snapshot.get("drop", {}).get("id"))
+
+
+def without(snapshot: dict[str, Any], gone: set[str]) -> dict[str, Any]:
+    """``snapshot`` without the relationships to nodes that are ``gone`` (a forgotten person and
+    the records deleted with them).
+
+    Undo stays exact: it would put back links to nodes that no longer exist, which is nothing.
+    """
+    def touches(link: dict[str, Any]) -> bool:
+        before = link.get("before") or {}
+        return bool({link.get("start"), link.get("end"), before.get("start"), before.get("end")} & gone)
+
+    return {**snapshot,
+            "drop_rels": [r for r in snapshot.get("drop_rels", []) if r.get("other") not in gone],
+            "initiated_by": [i for i in snapshot.get("initiated_by", []) if i not in gone],
+            "keep_links": [link for link in snapshot.get("keep_links", []) if not touches(link)]}

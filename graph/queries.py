@@ -338,27 +338,67 @@ ORDER BY n.at DESC, n.id DESC
 LIMIT 1
 """
 
-# -- forgetting a person: run together in one transaction, in this order -------
+# -- forgetting a person (Store.forget; graph/redact.py decides what text names them) ------
+#
+# Everything is read first, then deleted and rewritten by id, in one transaction: so each count
+# Kith reports is of distinct records, the ones it deleted.
 
-# Interactions that were only between them and the owner say nothing about
-# anyone else: they go. Group interactions stay, without their link.
-FORGET_PRIVATE_INTERACTIONS = """
-MATCH (p:Person {id: $id})<-[:WITH]-(i:Interaction)
-WHERE NOT EXISTS {
-  MATCH (i)-[:WITH]->(other:Person)
-  WHERE other.id <> $id AND NOT coalesce(other.me, false)
-}
-DETACH DELETE i
-RETURN count(*) AS deleted
+# Every interaction they were part of, with who else was there: none but the owner means it was
+# only theirs and goes; otherwise it stays, without them.
+FORGET_INTERACTIONS = """
+MATCH (:Person {id: $id})<-[:WITH]-(i:Interaction)
+RETURN DISTINCT i.id AS id, i.summary AS summary, i.initiated_by AS initiated_by,
+       [(i)-[:WITH]->(o:Person) WHERE o.id <> $id | {name: o.name, me: coalesce(o.me, false)}] AS others
 """
 
-FORGET_RECORDS_ABOUT = """
-MATCH (p:Person {id: $id})<-[:WITH|INTRODUCED|DESCRIBES|OF]-(x)
-WHERE x:Favor OR x:Introduction OR x:SourceRecord OR x:Change
-DETACH DELETE x
-RETURN count(*) AS deleted
+# Everything linked to them, and how many links the node at the other end has to anything else
+# (a tag or an organization no one else has is only about them).
+FORGET_LINKS = """
+MATCH (p:Person {id: $id})-[r]-(x)
+RETURN type(r) AS type, labels(x) AS labels, x.id AS id,
+       COUNT { (x)--(o) WHERE o <> p } AS elsewhere
 """
 
+FORGET_MERGES = """
+MATCH (m:Merge)
+RETURN m.id AS id, m.keep AS keep, m.drop AS drop, m.undone AS undone, m.snapshot AS snapshot
+"""
+
+# Any node or relationship with a text property (or a list of texts) that contains one of
+# $needles (lower case): what else may name them. An over-approximation; Python decides.
+_TEXT_HOLDS = """
+  CASE
+    WHEN valueType(x[k]) STARTS WITH 'STRING' THEN any(s IN $needles WHERE toLower(x[k]) CONTAINS s)
+    WHEN valueType(x[k]) STARTS WITH 'LIST' THEN any(v IN x[k] WHERE valueType(v) STARTS WITH 'STRING'
+                                                    AND any(s IN $needles WHERE toLower(v) CONTAINS s))
+    ELSE false
+  END"""
+
+FORGET_MENTIONS = """
+MATCH (x)
+WHERE any(k IN keys(x) WHERE""" + _TEXT_HOLDS + """)
+RETURN labels(x) AS labels, properties(x) AS props
+"""
+
+FORGET_REL_MENTIONS = """
+MATCH (a)-[x]->(b)
+WHERE any(k IN keys(x) WHERE""" + _TEXT_HOLDS + """)
+RETURN type(x) AS type, a.id AS start, labels(a) AS start_labels, b.id AS end, labels(b) AS end_labels,
+       properties(x) AS props
+"""
+
+# The kinds of node a forget deletes or rewrites by id (labels cannot be parameters):
+# FORGET_DELETE_<LABEL> and FORGET_SET_<LABEL>. A null in row.props removes that property.
+FORGET_LABELS = ("Interaction", "Favor", "Introduction", "SourceRecord", "Change", "Merge", "Person",
+                 "Tag", "Skill", "Interest", "Organization", "School", "Event")
+for _label in FORGET_LABELS:
+    globals()[f"FORGET_DELETE_{_label.upper()}"] = (
+        f"\nUNWIND $ids AS id\nMATCH (n:{_label} {{id: id}})\nDETACH DELETE n\nRETURN count(*) AS deleted\n")
+    globals()[f"FORGET_SET_{_label.upper()}"] = (
+        f"\nUNWIND $rows AS row\nMATCH (n:{_label} {{id: row.id}})\nSET n += row.props\n")
+del _label
+
+# A merge deletes the dropped record with this too.
 FORGET_PERSON = """
 MATCH (p:Person {id: $id})
 DETACH DELETE p
@@ -425,7 +465,7 @@ ORDER BY m.at DESC, m.id DESC
 
 MERGE_SNAPSHOT = """
 MATCH (m:Merge {id: $id})
-RETURN m.snapshot AS snapshot, m.undone AS undone
+RETURN m.snapshot AS snapshot, m.undone AS undone, m.forgotten_at AS forgotten_at
 """
 
 MARK_MERGE_UNDONE = """

@@ -6,24 +6,31 @@ after that is the same code path, the official ``neo4j`` driver and the Cypher
 in ``graph/queries.py``.
 
 Writes are batched (one ``UNWIND`` per kind of record) and a whole ``Network``
-is written in one transaction: it lands completely or not at all.
+is written in one transaction: it lands completely or not at all. Every write
+transaction goes through ``Store.write_transaction``, which runs it again, whole,
+when the store refuses it for meeting another writer (see there).
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+import random
+import threading
+import time
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field, fields
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from neo4j import Driver, GraphDatabase, ManagedTransaction
+from neo4j import READ_ACCESS, Driver, GraphDatabase, ManagedTransaction
+from neo4j.exceptions import Neo4jError, TransientError
 
 from graph import edit as E
 from graph import introductions as flow
 from graph import merge as M
 from graph import queries as Q
+from graph import server_users
 from graph.model import (
     FAVOR_STATUSES,
     INTRODUCTION_STEP_TIMES,
@@ -44,12 +51,22 @@ from graph.model import (
     slug,
     utc,
 )
-from graph.server import DATABASE, ROOT_USER, EmbeddedServer
+from graph.query_guard import Watch
+from graph.redact import MARK, Traces
+from graph.server import DATABASE, EmbeddedServer
 from kith import clock
 from kith.errors import InvalidRecord, NoOwner, StoreError  # StoreError stays importable from graph.store, as before
 
 BATCH = 5_000  # rows per UNWIND: large enough to amortise a round trip, small enough for the heap
 IMPORT_BATCH = 10_000  # imports are mostly interactions: bigger batches than BATCH measured faster
+# A write the store refused for meeting another one is run again this many times in all, waiting
+# 0.2 s, 0.4 s … (at most 5 s, with jitter) in between. ArcadeDB gives up waiting for a lock after
+# 5 s, and a large import's commit can hold one longer: eight tries outlast a minute of it.
+WRITE_ATTEMPTS = 8
+RETRY_FIRST_WAIT_S = 0.2
+RETRY_MAX_WAIT_S = 5.0
+
+T = TypeVar("T")
 
 Step = tuple[str, list[dict[str, Any]]]  # one statement and the rows it UNWINDs
 
@@ -74,11 +91,26 @@ class Loaded:
 
 @dataclass(frozen=True)
 class Forgotten:
-    """What ``Store.forget`` deleted along with the person."""
+    """What ``Store.forget`` took out of the graph: each count is of distinct records."""
 
-    people: int
-    interactions: int        # only between them and the owner
-    records_about_them: int  # favors, introductions, source records, changes
+    people: int = 0
+    interactions: int = 0            # deleted: only between them and you
+    interactions_redacted: int = 0   # kept, others were there: their name or initiated_by taken out
+    favors: int = 0
+    introductions: int = 0
+    source_records: int = 0
+    changes: int = 0
+    knows: int = 0                   # ties to other people
+    not_same: int = 0                # "not the same person" pairs
+    named: int = 0                   # tags, skills, organizations, events … no one else had
+    merges_closed: int = 0           # merges of their own records: snapshot dropped, undo refused
+    merges_redacted: int = 0         # other merges: their links and name taken out, undo still exact
+    mentions_redacted: int = 0       # other records (notes, a tie's context …) whose text named them
+    traces: Traces | None = field(default=None, repr=False, compare=False)  # what named them, for files
+
+    @property
+    def records_about_them(self) -> int:
+        return self.favors + self.introductions + self.source_records + self.changes
 
 
 @dataclass(frozen=True)
@@ -105,10 +137,18 @@ class PersonDetails:
 
 
 class Store:
-    def __init__(self, driver: Driver, database: str, backend: str):
+    def __init__(self, driver: Driver, database: str, backend: str, *, watch: Watch | None = None,
+                 read_only: bool = False):
         self.driver = driver
         self.database = database
         self.backend = backend  # "neo4j" or "embedded"
+        # How a user query sent through this store is stopped (graph/query_guard.py). None on Neo4j,
+        # which stops a transaction at its own timeout.
+        self.watch = watch
+        self.read_only = read_only  # sessions default to READ access mode
+        self._open_reader: Callable[[], Store] | None = None
+        self._reader: Store | None = None
+        self._reader_lock = threading.Lock()
 
     # -- connection ----------------------------------------------------------
 
@@ -117,19 +157,52 @@ class Store:
         """Connect to Neo4j if ``NEO4J_URI`` is set, else to the embedded store (starting it).
 
         ``home`` picks the embedded store of another KITH_HOME than the environment's.
+
+        Read-only user queries go through ``reader()``: on the embedded store that is Kith's
+        reader user, which the server lets read records and nothing else (graph/server_users.py);
+        on Neo4j, READ access mode sessions, which Neo4j refuses writes in, as the user
+        ``NEO4J_READER_USER`` (password ``NEO4J_READER_PASSWORD``) when set, else ``NEO4J_USER``.
         """
         uri = None if home else os.environ.get("NEO4J_URI")
         if uri:
             auth = (os.environ.get("NEO4J_USER", "neo4j"), os.environ.get("NEO4J_PASSWORD", ""))
-            store = cls(GraphDatabase.driver(uri, auth=auth), os.environ.get("NEO4J_DATABASE", "neo4j"), "neo4j")
+            database = os.environ.get("NEO4J_DATABASE", "neo4j")
+            store = cls(GraphDatabase.driver(uri, auth=auth), database, "neo4j")
+            reader_auth = ((os.environ["NEO4J_READER_USER"], os.environ.get("NEO4J_READER_PASSWORD", ""))
+                           if os.environ.get("NEO4J_READER_USER") else auth)
+            store._open_reader = lambda: cls(GraphDatabase.driver(uri, auth=reader_auth), database, "neo4j",
+                                             read_only=True)
         else:
+            from graph import compact
+
             server = EmbeddedServer(home)
+            compact.before_start(server.home)  # never start while a compaction swaps databases
             state = server.start()
-            store = cls(GraphDatabase.driver(state.uri, auth=(ROOT_USER, server.password())), DATABASE, "embedded")
+            admin, reader = server_users.admin(server), server_users.reader(server)
+            store = cls(GraphDatabase.driver(state.uri, auth=admin.auth), DATABASE, "embedded",
+                        watch=Watch(state.host, state.http_port, *admin.auth))
+            store._open_reader = lambda: cls(GraphDatabase.driver(state.uri, auth=reader.auth), DATABASE, "embedded",
+                                             watch=Watch(state.host, state.http_port, *reader.auth), read_only=True)
         store.ensure_schema()
         return store
 
+    def reader(self) -> Store:
+        """This graph as read-only user queries reach it, where the server refuses every write.
+
+        Opened on first use (most commands never need it) and closed with this store.
+        """
+        if self.read_only:
+            return self
+        with self._reader_lock:
+            if self._reader is None:
+                if self._open_reader is None:
+                    raise StoreError("this connection has no read-only side: open the store with Store.connect()")
+                self._reader = self._open_reader()
+            return self._reader
+
     def close(self) -> None:
+        if self._reader is not None:
+            self._reader.close()
         self.driver.close()
 
     def __enter__(self) -> Store:
@@ -139,16 +212,24 @@ class Store:
         self.close()
 
     def session(self, **kwargs):
+        if self.read_only:
+            kwargs.setdefault("default_access_mode", READ_ACCESS)
         return self.driver.session(database=self.database, **kwargs)
 
     def ensure_schema(self) -> None:
-        with self.session() as s:
-            for statement in Q.SCHEMA:
-                s.run(statement).consume()
+        def run() -> None:
+            with self.session() as s:
+                for statement in Q.SCHEMA:
+                    s.run(statement).consume()
+
+        _while_swapped(run)
 
     def read(self, query: str, **params) -> list[dict[str, Any]]:
-        with self.session() as s:
-            return [r.data() for r in s.run(query, **params)]
+        def run() -> list[dict[str, Any]]:
+            with self.session() as s:
+                return [r.data() for r in s.run(query, **params)]
+
+        return _while_swapped(run)
 
     # -- writes ----------------------------------------------------------------
 
@@ -186,19 +267,16 @@ class Store:
         self.load(Network(introductions=list(introductions)))
 
     def forget(self, person_id: str) -> Forgotten:
-        """Remove a person and everything that is only about them. Returns what was deleted."""
-        details = self.person(person_id)
-        if details is None:
-            raise StoreError(f"no person with id {person_id!r}")
-        if details.person.me:
-            raise StoreError("that is you, the owner of this graph: Kith will not forget you")
-        with self.session() as s:
-            with s.begin_transaction() as tx:
-                interactions = tx.run(Q.FORGET_PRIVATE_INTERACTIONS, id=person_id).single()["deleted"]
-                other = tx.run(Q.FORGET_RECORDS_ABOUT, id=person_id).single()["deleted"]
-                people = tx.run(Q.FORGET_PERSON, id=person_id).single()["deleted"]
-                _commit(tx)
-        return Forgotten(people=people, interactions=interactions, records_about_them=other)
+        """Remove a person and every trace of them the graph holds, in one transaction.
+
+        Deleted: their node and links, interactions only between them and you, their favors,
+        introductions, source records and changes, tags and organizations … no one else has.
+        Rewritten: group interactions they were in (their name out of the summary, initiated_by
+        cleared), merges of their records (snapshot dropped: that undo is refused from now on),
+        other merges' snapshots (links to what was deleted), and any other text that names them
+        (graph/redact.py). The store's files still hold the old bytes: graph/compact.py.
+        """
+        return self.write_transaction(lambda tx: _forget(tx, person_id))
 
     # -- merging two records of one person -------------------------------------------
 
@@ -210,27 +288,28 @@ class Store:
         """
         if keep_id == drop_id:
             raise StoreError(f"cannot merge {keep_id} into themselves")
-        with self.session() as s:
-            with s.begin_transaction() as tx:
-                keep, drop = _read_person(tx, keep_id), _read_person(tx, drop_id)
-                if drop.get("me"):
-                    raise StoreError(f"{drop_id} is you, the owner of this graph: keep yourself and merge the "
-                                     f"other record into you ({drop_id} {keep_id})")
-                initiated = [r["id"] for r in tx.run(Q.INITIATED_BY, id=drop_id)]
-                try:
-                    plan = M.plan_merge(keep, drop, _read_relationships(tx, keep_id),
-                                        _read_relationships(tx, drop_id), initiated)
-                    snapshot = M.dumps(plan.snapshot)  # before any write: an odd value fails cleanly
-                except M.MergeError as e:
-                    raise StoreError(f"cannot merge {drop_id} into {keep_id}: {e}") from None
-                merge_id = new_id("m")
-                tx.run(Q.SET_PERSON_PROPERTIES, id=keep_id, props=plan.keep_props).consume()
-                _run_relationship_writes(tx, plan.puts, put=True)
-                tx.run(Q.SET_INITIATED_BY, ids=plan.initiated, person=keep_id).consume()
-                tx.run(Q.FORGET_PERSON, id=drop_id).consume()
-                tx.run(Q.RECORD_MERGE, id=merge_id, at=clock.now(), keep=keep_id, drop=drop_id,
-                       keep_name=keep.get("name"), drop_name=drop.get("name"), snapshot=snapshot).consume()
-                _commit(tx)
+        def work(tx: ManagedTransaction) -> str:
+            keep, drop = _read_person(tx, keep_id), _read_person(tx, drop_id)
+            if drop.get("me"):
+                raise StoreError(f"{drop_id} is you, the owner of this graph: keep yourself and merge the "
+                                 f"other record into you ({drop_id} {keep_id})")
+            initiated = [r["id"] for r in tx.run(Q.INITIATED_BY, id=drop_id)]
+            try:
+                plan = M.plan_merge(keep, drop, _read_relationships(tx, keep_id),
+                                    _read_relationships(tx, drop_id), initiated)
+                snapshot = M.dumps(plan.snapshot)  # before any write: an odd value fails cleanly
+            except M.MergeError as e:
+                raise StoreError(f"cannot merge {drop_id} into {keep_id}: {e}") from None
+            merge_id = new_id("m")
+            tx.run(Q.SET_PERSON_PROPERTIES, id=keep_id, props=plan.keep_props).consume()
+            _run_relationship_writes(tx, plan.puts, put=True)
+            tx.run(Q.SET_INITIATED_BY, ids=plan.initiated, person=keep_id).consume()
+            tx.run(Q.FORGET_PERSON, id=drop_id).consume()
+            tx.run(Q.RECORD_MERGE, id=merge_id, at=clock.now(), keep=keep_id, drop=drop_id,
+                   keep_name=keep.get("name"), drop_name=drop.get("name"), snapshot=snapshot).consume()
+            return merge_id
+
+        merge_id = self.write_transaction(work)
         return merge_id
 
     def undo_merge(self, merge_id: str | None = None) -> UndoneMerge:
@@ -251,28 +330,33 @@ class Store:
         record = merges[position]
         if record["undone"]:
             raise StoreError(f"merge {merge_id} was already undone")
-        with self.session() as s:
-            with s.begin_transaction() as tx:
-                try:
-                    snapshot = M.loads(tx.run(Q.MERGE_SNAPSHOT, id=merge_id).single()["snapshot"])
-                    plan = M.plan_undo(snapshot)
-                except M.MergeError as e:
-                    raise StoreError(f"cannot undo {merge_id}: {e}") from None
-                involved = M.people_in(snapshot)
-                later = [m["id"] for m in merges[:position] if not m["undone"] and {m["keep"], m["drop"]} & involved]
-                if later:
-                    raise StoreError(f"later merges involve the same people: undo {', '.join(later)} first")
-                if tx.run(Q.PERSON_PROPERTIES, id=plan.keep).single() is None:
-                    raise StoreError(f"cannot undo {merge_id}: {plan.keep} is no longer in the graph")
-                if tx.run(Q.PERSON_PROPERTIES, id=plan.drop).single() is not None:
-                    raise StoreError(f"a person with id {plan.drop} exists again: cannot bring back the merged one")
-                tx.run(Q.CREATE_PERSON, props=plan.drop_props).consume()
-                _run_relationship_writes(tx, plan.deletes, put=False)
-                _run_relationship_writes(tx, plan.puts, put=True)
-                tx.run(Q.SET_INITIATED_BY, ids=plan.initiated, person=plan.drop).consume()
-                tx.run(Q.SET_PERSON_PROPERTIES, id=plan.keep, props=plan.keep_props).consume()
-                tx.run(Q.MARK_MERGE_UNDONE, id=merge_id, at=clock.now()).consume()
-                _commit(tx)
+        def work(tx: ManagedTransaction) -> M.UndoPlan:
+            row = tx.run(Q.MERGE_SNAPSHOT, id=merge_id).single()
+            if row["forgotten_at"] is not None or row["snapshot"] is None:
+                raise StoreError(f"cannot undo {merge_id}: it merged the records of someone you have since "
+                                 f"forgotten, and what undo needs was forgotten with them")
+            try:
+                snapshot = M.loads(row["snapshot"])
+                plan = M.plan_undo(snapshot)
+            except M.MergeError as e:
+                raise StoreError(f"cannot undo {merge_id}: {e}") from None
+            involved = M.people_in(snapshot)
+            later = [m["id"] for m in merges[:position] if not m["undone"] and {m["keep"], m["drop"]} & involved]
+            if later:
+                raise StoreError(f"later merges involve the same people: undo {', '.join(later)} first")
+            if tx.run(Q.PERSON_PROPERTIES, id=plan.keep).single() is None:
+                raise StoreError(f"cannot undo {merge_id}: {plan.keep} is no longer in the graph")
+            if tx.run(Q.PERSON_PROPERTIES, id=plan.drop).single() is not None:
+                raise StoreError(f"a person with id {plan.drop} exists again: cannot bring back the merged one")
+            tx.run(Q.CREATE_PERSON, props=plan.drop_props).consume()
+            _run_relationship_writes(tx, plan.deletes, put=False)
+            _run_relationship_writes(tx, plan.puts, put=True)
+            tx.run(Q.SET_INITIATED_BY, ids=plan.initiated, person=plan.drop).consume()
+            tx.run(Q.SET_PERSON_PROPERTIES, id=plan.keep, props=plan.keep_props).consume()
+            tx.run(Q.MARK_MERGE_UNDONE, id=merge_id, at=clock.now()).consume()
+            return plan
+
+        plan = self.write_transaction(work)
         return UndoneMerge(merge_id, plan.keep, plan.drop, plan.keep_props.get("name"), plan.drop_props.get("name"))
 
     def not_same(self, a: str, b: str) -> None:
@@ -403,20 +487,20 @@ class Store:
         Read and written whole (graph/edit.py plans it): properties the edit does not name
         stay exactly as they were. A value to remove that is not there refuses the whole edit.
         """
-        with self.session() as s:
-            with s.begin_transaction() as tx:
-                props = _read_person(tx, person_id)
-                row = tx.run(Q.GET_PERSON, id=person_id).single()
-                plan = E.plan_edit(props, {attr: list(row[attr]) for attr in _NAMED_LISTS}, edit, source=source)
-                if not plan.changes:
-                    return plan
-                tx.run(Q.SET_PERSON_PROPERTIES, id=person_id, props=plan.props).consume()
-                for attr, names in plan.attach.items():
-                    _write(tx, _NAMED_LISTS[attr], [_named_row(person_id, attr, n) for n in names])
-                for attr, names in plan.detach.items():
-                    _write(tx, _UNNAMED_LISTS[attr], [_named_row(person_id, attr, n) for n in names])
-                _commit(tx)
-        return plan
+        def work(tx: ManagedTransaction) -> E.EditPlan:
+            props = _read_person(tx, person_id)
+            row = tx.run(Q.GET_PERSON, id=person_id).single()
+            plan = E.plan_edit(props, {attr: list(row[attr]) for attr in _NAMED_LISTS}, edit, source=source)
+            if not plan.changes:
+                raise _Unchanged(plan)
+            tx.run(Q.SET_PERSON_PROPERTIES, id=person_id, props=plan.props).consume()
+            for attr, names in plan.attach.items():
+                _write(tx, _NAMED_LISTS[attr], [_named_row(person_id, attr, n) for n in names])
+            for attr, names in plan.detach.items():
+                _write(tx, _UNNAMED_LISTS[attr], [_named_row(person_id, attr, n) for n in names])
+            return plan
+
+        return self.write_transaction(work)
 
     def pending_asks(self, person_id: str) -> list[dict[str, Any]]:
         """Favors you asked of this person that are still unanswered, newest first: id, at, kind, note."""
@@ -445,13 +529,13 @@ class Store:
 
     def unlink(self, a: str, b: str) -> int:
         """Remove the KNOWS between two people; ``StoreError`` when none is recorded."""
-        with self.session() as s:
-            with s.begin_transaction() as tx:
-                deleted = tx.run(Q.UNLINK_KNOWS, a=a, b=b).single()["deleted"]
-                if not deleted:
-                    raise StoreError(f"{a} and {b} are not recorded as knowing each other")
-                _commit(tx)
-        return deleted
+        def work(tx: ManagedTransaction) -> int:
+            deleted = tx.run(Q.UNLINK_KNOWS, a=a, b=b).single()["deleted"]
+            if not deleted:
+                raise StoreError(f"{a} and {b} are not recorded as knowing each other")
+            return deleted
+
+        return self.write_transaction(work)
 
     # -- reads -------------------------------------------------------------------
 
@@ -527,18 +611,54 @@ class Store:
         ``progress(rows, total)`` is told after each batch. All of it lands, or none.
         """
         total = sum(len(rows) for _, rows in steps)
-        with self.session() as s:
-            with s.begin_transaction() as tx:
-                for query, rows in steps:
-                    _write(tx, query, rows, batch=batch, progress=progress, total=total)
-                _commit(tx)
+        told = _ToldOnce(progress) if progress else None
+
+        def work(tx: ManagedTransaction) -> None:
+            if told:
+                told.again()
+            for query, rows in steps:
+                _write(tx, query, rows, batch=batch, progress=told, total=total)
+
+        self.write_transaction(work)
 
     def _run_write(self, query: str, **params) -> None:
         """One write statement in its own transaction, committed with the change marker."""
-        with self.session() as s:
-            with s.begin_transaction() as tx:
-                tx.run(query, **params).consume()
-                _commit(tx)
+        self.write_transaction(lambda tx: tx.run(query, **params).consume())
+
+    def write_transaction(self, work: Callable[[ManagedTransaction], T]) -> T:
+        """Run ``work(tx)`` in one write transaction, committed with the change marker; return its result.
+
+        A store can refuse a transaction that meets another writer: ArcadeDB when two change one
+        record ("concurrent change to the same record"), or when a lock it waits for is held past
+        its 5 s timeout (a large import's commit holds the people's file that long); Neo4j on a
+        deadlock. It says so with a transient error, and nothing of the transaction is kept. So
+        ``work`` runs again, whole, in a fresh transaction: an import of one file is one transaction
+        and is never applied twice, nor half. ``work`` must do everything through ``tx``, and may
+        raise ``_Unchanged(value)`` to leave without writing. When the store stays busy through every
+        attempt, ``StoreError`` says so (nothing was written). The second in which graph/compact.py
+        swaps the database for a rebuilt one (no database at all) is waited out the same way.
+        """
+        wait = RETRY_FIRST_WAIT_S
+        for attempt in range(1, WRITE_ATTEMPTS + 1):
+            try:
+                with self.session() as s:
+                    with s.begin_transaction() as tx:
+                        try:
+                            result = work(tx)
+                        except _Unchanged as nothing:
+                            return nothing.value
+                        _commit(tx)
+                return result
+            except Neo4jError as e:
+                if not (_swapping(e) or isinstance(e, TransientError) and e.is_retryable()):
+                    raise
+                if attempt == WRITE_ATTEMPTS:
+                    message = (e.message or str(e)).strip().splitlines()[0]
+                    raise StoreError(f"the graph store stayed busy with another write through {attempt} attempts "
+                                     f"({message}); nothing of this one was written: try again") from None
+            time.sleep(wait * random.uniform(0.5, 1.5))  # jitter: two writers retrying do not meet again
+            wait = min(wait * 2, RETRY_MAX_WAIT_S)
+        raise AssertionError("unreachable")
 
     def _missing(self, ids: set[str]) -> set[str]:
         if not ids:
@@ -554,6 +674,48 @@ class Store:
             raise StoreError(f"the graph already has an owner: {current['name']} ({current['id']})")
 
 
+def _swapping(e: Neo4jError) -> bool:
+    """The database is missing, or closing, for the second graph/compact.py swaps it for a rebuilt one."""
+    return e.code == "Neo.ClientError.Database.DatabaseNotFound" or "Cannot open database" in (e.message or "")
+
+
+def _while_swapped(run: Callable[[], T]) -> T:
+    """``run()``, again after a pause while the database is being swapped (reads and IF NOT EXISTS schema
+    statements: safe to repeat)."""
+    for attempt in range(1, WRITE_ATTEMPTS + 1):
+        try:
+            return run()
+        except Neo4jError as e:
+            if not _swapping(e) or attempt == WRITE_ATTEMPTS:
+                raise
+        time.sleep(RETRY_FIRST_WAIT_S * attempt)
+    raise AssertionError("unreachable")
+
+
+class _Unchanged(Exception):  # noqa: N818 - not an error: a way out of a transaction
+    """Raised by a write transaction's work to leave without writing: ``write_transaction`` returns ``value``."""
+
+    def __init__(self, value: Any):
+        super().__init__()
+        self.value = value
+
+
+class _ToldOnce:
+    """A progress callback for work that may run again: rows already told are not told twice."""
+
+    def __init__(self, progress: Callable[[int, int], None]):
+        self.progress, self.told, self.written = progress, 0, 0
+
+    def again(self) -> None:
+        self.written = 0
+
+    def __call__(self, rows: int, total: int) -> None:
+        self.written += rows
+        if self.written > self.told:
+            self.progress(self.written - self.told, total)
+            self.told = self.written
+
+
 def _commit(tx: ManagedTransaction) -> None:
     """Commit a write transaction: every one of Kith's writes ends here, with the change marker set
     in the same transaction (so a reader never sees the change without the marker, or the reverse)."""
@@ -563,6 +725,145 @@ def _commit(tx: ManagedTransaction) -> None:
 
 def touch(tx: ManagedTransaction) -> None:
     tx.run(Q.TOUCH, token=new_id("v"), at=clock.now().isoformat()).consume()
+
+
+# -- forgetting a person ------------------------------------------------------------
+
+# What a forget deletes outright when it is linked to them: a record about them, whatever the link.
+_ABOUT_THEM = {"Favor": "favors", "Introduction": "introductions", "SourceRecord": "source_records",
+               "Change": "changes"}
+# Shared named things: deleted only when no one else is linked to them.
+_NAMED = ("Tag", "Skill", "Interest", "Organization", "School", "Event")
+# Another person's own identity is theirs even when it is the same as the forgotten one's.
+_IDENTITY = frozenset({"id", "name", "name_key", "given_name", "family_name", "emails", "phones", "also_name",
+                       "also_given_name", "also_family_name", "also_emails", "also_phones"})
+
+
+def _forget(tx: ManagedTransaction, person_id: str) -> Forgotten:
+    """``Store.forget``'s transaction: everything is read first, then deleted and rewritten by id."""
+    row = tx.run(Q.PERSON_PROPERTIES, id=person_id).single()
+    if row is None:
+        raise StoreError(f"no person with id {person_id!r}")
+    props = dict(row["props"])
+    if props.get("me"):
+        raise StoreError("that is you, the owner of this graph: Kith will not forget you")
+    traces = Traces.of(props)
+    counts: dict[str, int] = {}
+
+    # Interactions: only theirs (no one but the owner with them) go; the others lose them.
+    interactions = [r.data() for r in tx.run(Q.FORGET_INTERACTIONS, id=person_id)]
+    gone: dict[str, set[str]] = {label: set() for label in Q.FORGET_LABELS}
+    rewrites: dict[str, dict[str, dict[str, Any]]] = {label: {} for label in Q.FORGET_LABELS}
+    for i in interactions:
+        if not any(not o["me"] for o in i["others"]):
+            gone["Interaction"].add(i["id"])
+            continue
+        change = {}
+        summary = traces.redact_summary(i["summary"], [o["name"] for o in i["others"]])
+        if summary != i["summary"]:
+            change["summary"] = summary
+        if i["initiated_by"] == person_id:
+            change["initiated_by"] = None
+        if change:
+            rewrites["Interaction"][i["id"]] = change
+
+    for link in tx.run(Q.FORGET_LINKS, id=person_id):
+        labels, node_id = link["labels"], link["id"]
+        label = labels[0] if len(labels) == 1 else None
+        if label in _ABOUT_THEM and node_id is not None:
+            gone[label].add(node_id)
+        elif label in _NAMED and node_id is not None and link["elsewhere"] == 0:
+            gone[label].add(node_id)
+        elif link["type"] in ("KNOWS", "NOT_SAME"):
+            key = link["type"].lower()
+            counts[key] = counts.get(key, 0) + 1
+
+    # Merges: snapshots of their own records are dropped (undo is refused from now on); the others
+    # lose their links to what goes now, so their undo stays exact.
+    deleted_ids = {person_id}.union(*gone.values())
+    closed: set[str] = set()
+    for m in tx.run(Q.FORGET_MERGES):
+        theirs = person_id in (m["keep"], m["drop"])
+        snapshot = None
+        if m["snapshot"] is not None:
+            try:
+                snapshot = M.loads(m["snapshot"])
+            except (M.MergeError, ValueError, TypeError):
+                snapshot = None  # unreadable: left to the text sweep below, unless it is theirs
+            theirs = theirs or (snapshot is not None and M.about(snapshot, person_id))
+        if theirs:
+            change = {"snapshot": None, "forgotten_at": clock.now()}
+            if m["keep"] == person_id:
+                change["keep_name"] = MARK
+                if not m["undone"]:
+                    change["drop_name"] = MARK  # the dropped record was them too, and is theirs now
+            if m["drop"] == person_id:
+                change["drop_name"] = MARK
+            rewrites["Merge"][m["id"]] = change
+            if m["snapshot"] is not None:
+                closed.add(m["id"])
+        elif snapshot is not None:
+            pruned = M.without(snapshot, deleted_ids)
+            if pruned != snapshot:
+                rewrites["Merge"][m["id"]] = {"snapshot": M.dumps(pruned)}
+
+    deleted = {label: _run_count(tx, getattr(Q, f"FORGET_DELETE_{label.upper()}"), sorted(ids))
+               for label, ids in gone.items() if ids}
+    people = _run_count(tx, Q.FORGET_DELETE_PERSON, [person_id])
+    for label, changes in rewrites.items():
+        _write(tx, getattr(Q, f"FORGET_SET_{label.upper()}"),
+               [{"id": node_id, "props": change} for node_id, change in changes.items()])
+
+    # Whatever else still names them (their full name, an email, a phone) in any text.
+    mentioned: dict[str, set[str]] = {}
+    needles = traces.needles()
+    if needles:
+        for r in tx.run(Q.FORGET_MENTIONS, needles=needles):
+            labels, node = r["labels"], dict(r["props"])
+            if len(labels) != 1 or labels[0] not in Q.FORGET_LABELS or not isinstance(node.get("id"), str):
+                continue  # not a node Kith can address: the file check after compaction will say so
+            change = traces.redact_props(node, keep=_IDENTITY if labels[0] == "Person" else {"id"})
+            if change:
+                _write(tx, getattr(Q, f"FORGET_SET_{labels[0].upper()}"), [{"id": node["id"], "props": change}])
+                mentioned.setdefault(labels[0], set()).add(node["id"])
+        rels = 0
+        for r in tx.run(Q.FORGET_REL_MENTIONS, needles=needles):
+            rels += _redact_relationship(tx, traces, r.data())
+        counts["mentions"] = rels
+    merges_redacted = (set(rewrites["Merge"]) | mentioned.pop("Merge", set())) - closed
+    return Forgotten(
+        people=people, interactions=deleted.get("Interaction", 0),
+        interactions_redacted=len(set(rewrites["Interaction"]) | mentioned.pop("Interaction", set())),
+        favors=deleted.get("Favor", 0), introductions=deleted.get("Introduction", 0),
+        source_records=deleted.get("SourceRecord", 0), changes=deleted.get("Change", 0),
+        knows=counts.get("knows", 0), not_same=counts.get("not_same", 0),
+        named=sum(deleted.get(label, 0) for label in _NAMED),
+        merges_closed=len(closed), merges_redacted=len(merges_redacted),
+        mentions_redacted=sum(len(ids) for ids in mentioned.values()) + counts.get("mentions", 0),
+        traces=traces)
+
+
+def _run_count(tx: ManagedTransaction, query: str, ids: list[str]) -> int:
+    return tx.run(query, ids=ids).single()["deleted"] if ids else 0
+
+
+_REL_KINDS = {(k.type, *k.ends): k for k in Q.PERSON_RELS}
+
+
+def _redact_relationship(tx: ManagedTransaction, traces: Traces, row: dict[str, Any]) -> int:
+    """Take them out of one relationship's text (a tie's context …); 1 if it changed."""
+    ends = (row["start_labels"][0] if len(row["start_labels"]) == 1 else None,
+            row["end_labels"][0] if len(row["end_labels"]) == 1 else None)
+    kind = _REL_KINDS.get((row["type"], *ends))
+    props = dict(row["props"])
+    change = traces.redact_props(props)
+    if kind is None or not change or row["start"] is None or row["end"] is None:
+        return 0
+    old = {"start": row["start"], "end": row["end"], "props": props}
+    if set(change) & set(kind.key):  # the changed text tells it apart: a new one in place of the old
+        tx.run(kind.delete, rows=[old]).consume()
+    tx.run(kind.put, rows=[{**old, "props": {**props, **change}}]).consume()
+    return 1
 
 
 # -- records <-> rows -------------------------------------------------------------

@@ -8,8 +8,8 @@ arguments, call one function, print the answer.
 from __future__ import annotations
 
 import contextlib
-import csv
 import json
+import re
 import sys
 from datetime import date, datetime
 from pathlib import Path
@@ -21,6 +21,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import Progress
 from rich.table import Table
+from rich.text import Text
 
 from graph import cypher
 from graph.model import Birthday, Person, new_id, normalize_email, normalize_phone
@@ -28,6 +29,7 @@ from graph.server import EmbeddedServer, ServerError
 from graph.store import Store
 from kith import clock, usecases
 from kith.errors import KithError
+from loaders.limits import MAX_FILE_BYTES
 from loaders.records import FORMATS
 from reports import registry, render
 
@@ -38,12 +40,32 @@ person_app = typer.Typer(help="Add, show, search and forget people.", no_args_is
 app.add_typer(db_app, name="db")
 app.add_typer(person_app, name="person")
 
-out = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
+# Terminal control characters (C0 but tab and newline, a lone CR, DEL, C1, bidi overrides): an
+# escape sequence in a name could print a live link, retitle the window or rewrite what is shown.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]|\r(?!\n)")
+
+
+def visible(text: str) -> str:
+    """``text`` with terminal control characters shown as escapes (``\\x1b``) instead of obeyed."""
+    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
+
+
+class _Console(Console):
+    # Every string a console prints (print, table cells and headers) passes here, so no data
+    # reaches the terminal with its control characters working.
+    def render_str(self, text: str, **kwargs) -> Text:
+        return super().render_str(visible(text), **kwargs)
+
+
+# What Kith prints holds data (names, phones, notes, file names): `out` never reads Rich markup
+# or :emoji: codes in it, so "[/]" as a phone cannot crash an import and "[link=…]" in a name
+# cannot print a live link. What `out` prints in colour is a Text; `err` writes Kith's own markup
+# around escape()d data.
+out = _Console(soft_wrap=True, markup=False, emoji=False)
+err = _Console(stderr=True, soft_wrap=True)
 
 
 def say_error(message: str) -> None:
-    # Escaped: a name or a path may hold Rich markup ("[/]") and must print as it is.
     err.print(f"[bold red]error:[/] {escape(message)}", highlight=False)
 
 
@@ -85,12 +107,34 @@ def db_status() -> None:
     server = EmbeddedServer()
     state = server.running()
     if state is None:
-        out.print(f"graph store not running (home {server.home})")
+        lost = server.processes()
+        if lost:
+            out.print(f"graph store process {', '.join(map(str, lost))} of {server.home} runs, but where it "
+                      "listens is lost (java.args is gone): `kith db start` restarts it, `kith db stop` stops it")
+        else:
+            out.print(f"graph store not running (home {server.home})")
         raise typer.Exit(3)
     out.print(f"graph store running at {state.uri} (pid {state.pid}, home {server.home})")
     with connect() as store:
         counts = store.counts()
     out.print(", ".join(f"{v} {k}" for k, v in counts.items()))
+
+
+@db_app.command("reset-password")
+def db_reset_password(
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask first.")] = False,
+) -> None:
+    """Give the store a new password when KITH_HOME/secret is lost; your data is kept.
+
+    Stops the store if it runs, writes a new secret and makes the store accept it, then starts it.
+    If you have a backup of the old secret, restoring it is the smaller change.
+    """
+    server = EmbeddedServer()
+    if not yes and not typer.confirm(f"Give the graph store in {server.home} a new password"
+                                     " (stopping it first if it runs)?"):
+        raise typer.Exit(1)
+    state = server.reset_password()
+    out.print(f"new password written to {server.secret_file}; graph store running at {state.uri} (pid {state.pid})")
 
 
 # -- person ------------------------------------------------------------------------
@@ -178,7 +222,7 @@ def person_show(
     table = Table(show_header=False, box=None, padding=(0, 2))
     for key, value in fields.items():
         if value not in (None, ""):
-            table.add_row(f"[bold]{key}[/]", str(value))
+            table.add_row(Text(key, style="bold"), str(value))
     out.print(table)
 
 
@@ -251,15 +295,76 @@ def person_forget(
     ref: Annotated[str, typer.Argument(help="An id, a full name or a unique part of one.")],
     yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
 ) -> None:
-    """Forget a person entirely: their node, their private interactions, favors and introductions."""
+    """Forget a person entirely: from the graph, from merge history, and from the store's files.
+
+    Deletes them, the interactions only between you two, their favors, introductions, source
+    records and changes; takes their name out of group interactions, merges and any other text;
+    then rewrites the embedded store's files so that none of it stays on disk.
+    """
+    from graph.compact import purge_uploads
+    from graph.redact import file_pattern
+
     with connect() as store:
         person_id = store.resolve(ref)
         name = store.person(person_id).person.name
-        if not yes and not typer.confirm(f"Forget {name} ({person_id}) and everything only about them?"):
+        if not yes and not typer.confirm(f"Forget {name} ({person_id}) and everything about them?"):
             raise typer.Exit(1)
-        deleted = store.forget(person_id)
-    out.print(f"forgot {name}: {deleted.interactions} private interactions and "
-              f"{deleted.records_about_them} favors/introductions removed")
+        gone = store.forget(person_id)
+        backend = store.backend
+    out.print(f"forgot {name} ({person_id})")
+    out.print("  deleted: " + ", ".join(f"{n} {what}" for n, what in (
+        (gone.people, "person"), (gone.interactions, "private interactions"), (gone.favors, "favors"),
+        (gone.introductions, "introductions"), (gone.source_records, "source records"),
+        (gone.changes, "changes"), (gone.knows, "ties"), (gone.not_same, "not-same pairs"),
+        (gone.named, "tags/skills/organizations only they had"))))
+    out.print("  rewritten: " + ", ".join(f"{n} {what}" for n, what in (
+        (gone.interactions_redacted, "group interactions without their name"),
+        (gone.merges_closed, "merges of their records (that undo is refused from now on)"),
+        (gone.merges_redacted, "other merges"), (gone.mentions_redacted, "other records that named them"))))
+    uploads = purge_uploads()
+    if uploads:
+        out.print(f"  dashboard uploads: {uploads} files overwritten and deleted")
+    if backend != "embedded":
+        out.print("  the store's files: not rewritten. This graph is on your Neo4j server, whose files are "
+                  "its own to compact (deleted records stay in its store files and transaction logs until "
+                  "it reuses or prunes them)")
+    else:
+        out.print("  rewriting the store's files so that nothing of them stays on disk …")
+        _compact(file_pattern(gone.traces.file_texts()) if gone.traces else None, "their name, emails or phones")
+    out.print("  copies made before (exports, backups) still hold them: Kith cannot reach those")
+
+
+@db_app.command("compact")
+def db_compact(
+    check: Annotated[list[str], typer.Option(help="Text that must be in no file afterwards, e.g. the name of "
+                                                  "someone you forgot (repeatable); logs holding it are scrubbed.")] = [],
+) -> None:
+    """Rewrite the embedded store's files from what the graph holds, so deleted records leave no bytes behind.
+
+    `kith person forget` does this itself; run it again if that was interrupted.
+    """
+    from graph.redact import file_pattern
+
+    with connect() as store:
+        backend = store.backend
+    if backend != "embedded":
+        fail("this graph is on your Neo4j server: its files are the server's to compact, not Kith's")
+    _compact(file_pattern(check), "any of " + ", ".join(repr(t) for t in check))
+
+
+def _compact(pattern, what: str) -> None:
+    from graph import compact
+
+    home = EmbeddedServer().home
+    done = compact.compact(home, pattern)
+    mb = lambda n: f"{n / 1e6:.1f} MB"  # noqa: E731
+    out.print(f"  the store's files: rewritten in {done.seconds:.1f}s ({mb(done.bytes_before)} before, "
+              f"{mb(done.bytes_after)} after; {done.shredded} old files overwritten and deleted"
+              + (f", {done.logs_scrubbed} logs scrubbed" if done.logs_scrubbed else "") + ")")
+    if done.found_in:
+        fail(f"{len(done.found_in)} files under {home} still hold {what}: {', '.join(done.found_in[:5])}")
+    if pattern is not None:
+        out.print(f"  checked {done.checked_files} files under {home}: none holds {what}")
 
 
 # -- log -----------------------------------------------------------------------------
@@ -373,14 +478,19 @@ def import_(
     format: Annotated[Optional[str], typer.Option(help=f"Force a format: {', '.join(FORMATS)}.")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would change; write nothing.")] = False,
     default_region: Annotated[str, typer.Option(help="Country for phone numbers without a +code.")] = "GB",
+    max_size: Annotated[int, typer.Option("--max-size", min=1, help="Refuse a file larger than this many MB.")] = (
+        MAX_FILE_BYTES // 2**20),
+    no_size_limit: Annotated[bool, typer.Option("--no-size-limit", help="Read files of any size (memory grows with "
+                                                                          "them: several times the file).")] = False,
 ) -> None:
     """Import contacts and history; people already known are merged, not duplicated."""
     from loaders.importer import import_files
 
     failed = 0
+    max_bytes = None if no_size_limit else max_size * 2**20
     with connect() as store:
         for outcome in import_files(store, paths, format=format, default_region=default_region, dry_run=dry_run,
-                                    progress=_progress):
+                                    progress=_progress, max_bytes=max_bytes):
             if outcome.error is not None:
                 say_error(f"{outcome.error} (nothing from this file was written)")
                 failed += 1
@@ -397,7 +507,7 @@ def _progress(path: Path):
         yield None
         return
     with Progress(*Progress.get_default_columns(), console=err, transient=True) as bar:
-        task = bar.add_task(f"writing {path.name}", total=None)
+        task = bar.add_task(f"writing {escape(visible(path.name))}", total=None)  # a description is markup
 
         def advance(rows: int, total: int) -> None:
             bar.update(task, total=total, advance=rows)
@@ -407,7 +517,9 @@ def _progress(path: Path):
 
 def _print_import(path: Path, result) -> None:
     plan = result.plan
-    head = f"{path} ({plan.format})" + (" [yellow]dry run: nothing written[/]" if result.dry_run else "")
+    head = Text(visible(f"{path} ({plan.format})"))
+    if result.dry_run:
+        head.append(" dry run: nothing written", style="yellow")
     out.print(head, highlight=False)
     counts = result.summary()
     out.print("  " + ", ".join(f"{v} {k}" for k, v in counts.items()), highlight=False)
@@ -420,6 +532,11 @@ def _print_import(path: Path, result) -> None:
         out.print(f"  skipped line {line}: {reason}", highlight=False)
     if len(plan.skipped) > 10:
         out.print(f"  … and {len(plan.skipped) - 10} more skipped", highlight=False)
+    notes = getattr(plan, "notes", [])  # kept, with one of Kith's bounds applied (loaders/limits.py)
+    for line, note in notes[:10]:
+        out.print(f"  note, line {line}: {note}", highlight=False)
+    if len(notes) > 10:
+        out.print(f"  … and {len(notes) - 10} more notes", highlight=False)
 
 
 # -- export ----------------------------------------------------------------------------
@@ -573,7 +690,7 @@ def report(
     top: Annotated[int, typer.Option(help="At most this many items.")] = 20,
     as_of: Annotated[Optional[str], typer.Option(help="Report as of this date (default today, or KITH_TODAY).")] = None,
     format: Annotated[str, typer.Option(help=f"{', '.join(render.FORMATS)}.")] = "md",
-    out_file: Annotated[Optional[Path], typer.Option("--out", help="Write to this file instead of the terminal.")] = None,
+    out_file: Annotated[Optional[Path], typer.Option("--out", help="Write to this file instead of the terminal (created 0600, readable by you only).")] = None,
     days: Annotated[Optional[int], typer.Option(help="birthdays: how many days ahead (default 30).")] = None,
 ) -> None:
     """Reports: introductions worth making, ties going quiet, who to keep in touch with, give and ask, circles, birthdays."""
@@ -588,7 +705,12 @@ def report(
     frame = registry.get(kind).run(P, when, top, **({} if days is None else {"days": days}))
     text = render.render(kind, frame, format, as_of=when, why=_why_empty(kind, frame, P, when))
     if out_file:
-        out_file.write_text(text, encoding="utf-8")
+        from graph.server import write_private
+
+        try:
+            write_private(out_file, text.encode("utf-8"))  # a report is about people: yours to read only
+        except OSError as e:
+            fail(f"cannot write {out_file}: {e.strerror or e}")
         out.print(f"{kind} report written to {out_file} ({len(frame)} items)")
     else:
         _emit(text, format)
@@ -610,13 +732,16 @@ def _projection():
 
 
 def _emit(text: str, format: str) -> None:
-    """Markdown is rendered for a terminal and left as text for a pipe; other formats go out as they are."""
+    """Markdown is rendered for a terminal and left as text for a pipe; other formats go out as they are.
+
+    On a terminal, control characters in the data are shown, not obeyed (``visible``).
+    """
     if format == "md" and out.is_terminal:
         from rich.markdown import Markdown
 
-        out.print(Markdown(text))
+        out.print(Markdown(visible(text)))
     else:
-        sys.stdout.write(text)
+        sys.stdout.write(visible(text) if out.is_terminal else text)
 
 
 @app.command("opportunity")
@@ -816,6 +941,29 @@ def demo(
     out.print("demo network loaded: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
 
 
+# -- dashboard -------------------------------------------------------------------------
+
+
+@app.command("dashboard")
+def dashboard(
+    port: Annotated[int, typer.Option(envvar="KITH_PORT", help="Port to serve on.")] = 8501,
+    host: Annotated[str, typer.Option(help="Address to listen on. It shows your personal data: keep 127.0.0.1 "
+                                           "unless you mean every machine that can reach this one to see it.")] = "127.0.0.1",
+    allow_host: Annotated[list[str], typer.Option(help="Another name the browser may use for this machine "
+                                                       "(with --host): any other is refused (repeatable).")] = [],
+) -> None:
+    """Serve the dashboard in your browser (Ctrl-C stops it; the graph store keeps running)."""
+    from dashboard import serve
+
+    if not serve.is_loopback(host):
+        err.print(f"[yellow]warning:[/] the dashboard listens on {escape(host)}: anyone who can reach it sees "
+                  "your network", highlight=False)
+    # Every address (0.0.0.0) is no name a browser may use (serve.allowed_names): this machine's own is.
+    shown = "127.0.0.1" if serve.is_loopback(host) or serve.is_wildcard(host) else serve.url_host(host)
+    out.print(f"Kith's dashboard: http://{shown}:{port}  (Ctrl-C to stop)", highlight=False)
+    serve.run(host, port, allow_host)
+
+
 # -- cypher ----------------------------------------------------------------------------
 
 
@@ -845,9 +993,7 @@ def run_cypher(
     if as_json:
         print(json.dumps([dict(zip(result.columns, r)) for r in rows], indent=2, default=str, ensure_ascii=False))
     elif as_csv:
-        w = csv.writer(sys.stdout)
-        w.writerow(result.columns)
-        w.writerows([[_cell(v) for v in r] for r in rows])
+        render.write_csv(sys.stdout, result.columns, [[_cell(v) for v in r] for r in rows])
     else:
         print_table(result.columns, rows)
         summary = f"{len(rows)} row{'s' * (len(rows) != 1)}"

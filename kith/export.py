@@ -462,29 +462,35 @@ def restore_file(store, path: Path, *, dry_run: bool = False) -> RestoreResult:
     data = read_export(Path(path))
     if data is None:
         raise LoadError(str(path), None, f"not a Kith export (no {HEADER!r} header)")
+    return restore_document(store, data, Path(path), dry_run=dry_run)
+
+
+def restore_document(store, data: dict[str, Any], path: Path, *, dry_run: bool = False) -> RestoreResult:
+    """``restore_file`` of a document already read (``path`` names it in messages)."""
     plan = plan_restore(Path(path), data)
     if dry_run:
         _refuse_non_empty(store.read(Q.GRAPH_SIZE)[0]["nodes"], path)
         return RestoreResult(plan, True)
-    from graph import store as store_module
 
-    with store.session() as s:
-        with s.begin_transaction() as tx:
-            _refuse_non_empty(tx.run(Q.GRAPH_SIZE).single()["nodes"], path)
-            for label, rows in plan.nodes.items():
-                _write(tx, getattr(Q, f"RESTORE_{label.upper()}"), rows)
-            for kind, rows in plan.rels.items():
-                _write(tx, getattr(Q, f"RESTORE_REL_{kind}"), rows)
-            got = {"nodes": {r["label"]: r["n"] for r in tx.run(Q.LABEL_COUNTS) if r["label"] not in BOOKKEEPING},
-                   "relationships": {r["type"]: r["n"] for r in tx.run(Q.REL_COUNTS)}}
-            if plan.counts and got != plan.counts:
-                raise LoadError(str(path), None, f"the restore would not be exact (wrote {_diff(got, plan.counts)}):"
-                                                 " nothing was written")
-            touch = getattr(store_module, "touch", None)  # the dashboard's change marker, where there is one
-            if touch:
-                touch(tx)
-            tx.commit()
+    def work(tx) -> None:
+        _refuse_non_empty(tx.run(Q.GRAPH_SIZE).single()["nodes"], path)
+        for label, rows in plan.nodes.items():
+            _write(tx, getattr(Q, f"RESTORE_{label.upper()}"), rows)
+        for kind, rows in plan.rels.items():
+            _write(tx, getattr(Q, f"RESTORE_REL_{kind}"), rows)
+        got = graph_counts(tx)
+        if plan.counts and got != plan.counts:
+            raise LoadError(str(path), None, f"the restore would not be exact (wrote {_diff(got, plan.counts)}):"
+                                             " nothing was written")
+
+    store.write_transaction(work)  # committed with the dashboard's change marker
     return RestoreResult(plan, False)
+
+
+def graph_counts(tx) -> dict[str, dict[str, int]]:
+    """How many nodes of each label and relationships of each type, as an export's header counts them."""
+    return {"nodes": {r["label"]: r["n"] for r in tx.run(Q.LABEL_COUNTS) if r["label"] not in BOOKKEEPING},
+            "relationships": {r["type"]: r["n"] for r in tx.run(Q.REL_COUNTS)}}
 
 
 def _write(tx, query: str, rows: list[dict], batch: int = 5_000) -> None:

@@ -100,8 +100,11 @@ PARAMS = {
     "PEOPLE_INDEX": {},
     "SOURCE_RECORDS_INDEX": {},
     "NOT_SAME_PAIRS": {},
-    "FORGET_PRIVATE_INTERACTIONS": {"id": "ana"},
-    "FORGET_RECORDS_ABOUT": {"id": "ana"},
+    "FORGET_INTERACTIONS": {"id": "ana"},
+    "FORGET_LINKS": {"id": "ana"},
+    "FORGET_MERGES": {},
+    "FORGET_MENTIONS": {"needles": ["souza", "ana@example.com"]},
+    "FORGET_REL_MENTIONS": {"needles": ["work"]},
     "FORGET_PERSON": {"id": "ana"},
     "MISSING_PEOPLE": {"ids": ["ana", "ghost"]},
     "GET_PERSON": {"id": "ana"},
@@ -155,6 +158,12 @@ PARAMS.update({"EXPORT_NODES": {}, "EXPORT_RELATIONSHIPS": {}, "LABEL_COUNTS": {
                "GRAPH_SIZE": {}})
 PARAMS.update({f"RESTORE_{label.upper()}": {"rows": [{"props": {"id": f"restored-{label}", "name": "x"}}]}
                for label in Q.RESTORE_LABELS})
+# Forgetting someone: deletes and rewrites by id, one statement per label.
+PARAMS.update({f"FORGET_DELETE_{label.upper()}": {"ids": ["i1", "f1", "n1", "ana", "tag:school"]}
+               for label in Q.FORGET_LABELS})
+PARAMS.update({f"FORGET_SET_{label.upper()}": {"rows": [{"id": "i2", "props": {"summary": "[forgotten]",
+                                                                               "initiated_by": None}}]}
+               for label in Q.FORGET_LABELS})
 PARAMS.update({f"RESTORE_REL_{kind}": {"rows": [{"start": start, "end": end, "props": props}]}
                for kind, (start, end, props) in _REL_ROWS.items()})
 

@@ -164,7 +164,9 @@ def test_resolve_by_id_name_or_unique_fragment(store):
 def test_forget_leaves_nothing_behind(store):
     store.load(small_network())
     deleted = store.forget("ana")
-    assert deleted == Forgotten(people=1, interactions=1, records_about_them=2)
+    # Her tag, skill, interest and employer were hers alone: they go too ("hiring" is also Bo's skill).
+    assert deleted == Forgotten(people=1, interactions=1, favors=1, introductions=1, knows=1, named=4)
+    assert deleted.records_about_them == 2
     assert store.person("ana") is None
     # Nothing anywhere still mentions her id or her email.
     everything = repr(store.read("MATCH (n) OPTIONAL MATCH (n)-[r]->() RETURN properties(n) AS n, properties(r) AS r"))
