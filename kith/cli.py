@@ -301,8 +301,9 @@ def person_forget(
     records and changes; takes their name out of group interactions, merges and any other text;
     then rewrites the embedded store's files so that none of it stays on disk.
     """
-    from graph.compact import purge_uploads
+    from graph.compact import shred_tree
     from graph.redact import file_pattern
+    from kith import uploads as dashboard_uploads
 
     with connect() as store:
         person_id = store.resolve(ref)
@@ -321,7 +322,8 @@ def person_forget(
         (gone.interactions_redacted, "group interactions without their name"),
         (gone.merges_closed, "merges of their records (that undo is refused from now on)"),
         (gone.merges_redacted, "other merges"), (gone.mentions_redacted, "other records that named them"))))
-    uploads = purge_uploads()
+    # A contact export uploaded to the dashboard earlier may name them: shred what it left behind.
+    uploads = sum(shred_tree(folder) for folder in dashboard_uploads.leftovers())
     if uploads:
         out.print(f"  dashboard uploads: {uploads} files overwritten and deleted")
     if backend != "embedded":

@@ -30,9 +30,9 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import serve, uploads
+from dashboard import serve
 from graph.server import EmbeddedServer
-from kith import clock
+from kith import clock, uploads
 from tests.browser import CHROMIUM, Server, exceptions, free_port, launch, open_page
 from tests.conftest import run_kith
 

@@ -4,8 +4,9 @@ Every attack runs through graph.cypher.run on the real embedded store holding a 
 must be refused with a clear CypherError while a full dump (every node and relationship with all
 their properties, the schema, the store's users and groups files) stays byte for byte the same.
 Each runs a second time with Kith's lexical check switched off, so that what refuses it is the
-server. Then: lock-outs, users put back at a restart, and queries stopped on the server at their
-timeout or when their client is killed.
+server. Then: lock-outs, users put back at a restart, queries stopped on the server at their
+timeout or when their client is killed (by restarting the store when ArcadeDB cannot interrupt them), and
+LOAD CSV reaching no URL.
 """
 
 from __future__ import annotations
@@ -14,15 +15,18 @@ import base64
 import contextlib
 import json
 import os
+import secrets
 import signal
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 import types
 import urllib.error
 import urllib.request
 from datetime import date, datetime, timezone
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -611,14 +615,150 @@ def test_ctrl_c_stops_the_query_on_the_server(kith_home, server):
         time.sleep(0.1)
 
 
-def test_an_expression_arcadedb_cannot_interrupt_is_reported_as_such(own_home):
-    """The limit of stopping queries on ArcadeDB: the message says so, and stopping the store ends it."""
+def exited(pid: int) -> bool:
+    """Every thread of the process has exited: nothing of it runs (a killed JVM's main thread stays a zombie
+    until its parent reaps it, while its other threads, the query's among them, are still ending)."""
+    try:
+        return os.listdir(f"/proc/{pid}/task") == [str(pid)] and \
+            Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    except FileNotFoundError:
+        return True
+
+
+def test_an_expression_arcadedb_cannot_interrupt_is_stopped_by_restarting_the_store(own_home):
+    """The acceptance criterion: a runaway query is stopped on the server within its timeout plus 2 s, and the
+    store answers at once after. ArcadeDB cannot interrupt one expression: Kith restarts the store to stop it,
+    and nothing committed is lost, not even a commit made while the query ran; another client's open
+    transaction is aborted whole."""
+    timeout = 1.0
+    token = secrets.token_hex(8)
     with Store.connect(own_home.home) as store:
-        t0 = time.monotonic()
-        with pytest.raises(cypher.CypherError, match="could not stop it.*kith db stop"):
-            cypher.run(store, UNSTOPPABLE, timeout=1)
-        assert time.monotonic() - t0 < 1 + cypher.STOP_GRACE_S + 3
-    assert reader_queries(own_home)
-    own_home.stop()
+        cypher.run(store, "CREATE (:Person {id: $id, name: 'Committed'})", {"id": f"c-{token}"}, write=True)
+        old = own_home.running()
+        with GraphDatabase.driver(old.uri, auth=server_users.admin_auth(own_home)) as other:
+            session = other.session(database=DATABASE)
+            half = session.begin_transaction()  # another client's write, in flight when the store is restarted
+            half.run("UNWIND range(1, 100) AS i CREATE (:Person {id: 'half-' + toString(i), name: 'Half'})").consume()
+            half.run("MATCH (p:Person {id: 'ann'}) SET p.name = 'Half-written'").consume()
+            outcome: dict = {}
+
+            def send():
+                try:
+                    cypher.run(store, UNSTOPPABLE, timeout=timeout)
+                except cypher.CypherError as e:
+                    outcome["error"] = str(e)
+                outcome["returned"] = time.monotonic()
+
+            t0 = time.monotonic()
+            client = threading.Thread(target=send)
+            client.start()
+            seen = False
+            while not exited(old.pid):
+                assert time.monotonic() - t0 < timeout + 2, "the query still runs on the server"
+                if not seen and reader_queries(own_home):
+                    seen = True  # it runs: a commit now must survive the kill
+                    cypher.run(store, "CREATE (:Person {id: $id, name: 'Committed meanwhile'})",
+                               {"id": f"m-{token}"}, write=True)
+                time.sleep(0.02)
+            gone = time.monotonic() - t0
+            assert seen, "the query was never seen running"
+            client.join(120)
+            restart = outcome["returned"] - t0 - gone
+            assert ("could not be interrupted; the graph store was restarted to stop it; nothing you committed "
+                    "was lost") in outcome["error"]
+            with pytest.raises(Exception):  # noqa: B017 - whichever way the driver says its connection is gone
+                half.commit()
+            with contextlib.suppress(Exception):
+                session.close()
+        new = own_home.running()
+        assert new.pid != old.pid and (new.host, new.bolt_port, new.http_port) == (old.host, old.bolt_port, old.http_port)
+        t1 = time.monotonic()
+        # The same store, as the dashboard keeps it: its drivers reconnect to the same address.
+        assert cypher.run(store, "MATCH (p:Person) WHERE p.id IN $ids RETURN p.name AS name ORDER BY name",
+                          {"ids": [f"c-{token}", f"m-{token}"]}).rows == [["Committed"], ["Committed meanwhile"]]
+        assert time.monotonic() - t1 < 1.5
+        assert store.read("MATCH (p:Person) WHERE p.name IN ['Half', 'Half-written'] RETURN count(p) AS n") == [{"n": 0}]
+        assert store.read("MATCH (p:Person {id: 'ann'}) RETURN p.name AS name") == [{"name": "Ann O'Neil"}]
+        assert reader_queries(own_home) == []
+        assert busy(new.pid, 2.0) < 0.15  # idle: nothing left computing
+    print(f"\nuninterruptible query (timeout {timeout:g} s): gone from the server {gone:.2f} s after it was sent; "
+          f"store restarted and answering {restart:.2f} s after that")
+
+
+def test_a_killed_clients_uninterruptible_query_is_stopped_by_restarting_the_store(own_home):
+    """The client gone, its watchdog does it all: stops the query at once, and restarts the store when it must."""
+    old = own_home.start()
     with Store.connect(own_home.home) as store:
-        assert cypher.run(store, "RETURN 1 AS x").rows == [[1]]
+        people = store.read("MATCH (p:Person) RETURN count(p) AS n")
+    script = textwrap.dedent(f"""
+        from graph import cypher
+        from graph.store import Store
+        store = Store.connect()
+        print("sending", flush=True)
+        cypher.run(store, {UNSTOPPABLE!r}, timeout=600)
+    """)
+    client = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, stdout=subprocess.PIPE, text=True,
+                              env={**os.environ, "KITH_HOME": str(own_home.home)})
+    try:
+        assert client.stdout.readline().strip() == "sending"
+        deadline = time.monotonic() + 20
+        while not reader_queries(own_home):
+            assert time.monotonic() < deadline, "the query never started"
+            time.sleep(0.1)
+    finally:
+        client.send_signal(signal.SIGKILL)
+        client.wait()
+    t0 = time.monotonic()
+    while not exited(old.pid):
+        assert time.monotonic() - t0 < 3, "the killed client's query still runs"  # told to stop, a second, killed
+        time.sleep(0.02)
+    gone = time.monotonic() - t0
+    while not ((new := own_home.running()) and own_home.ready(new)):
+        assert time.monotonic() - t0 < 60, "the store did not start again"
+        time.sleep(0.05)
+    restart = time.monotonic() - t0 - gone
+    assert (new.bolt_port, new.http_port) == (old.bolt_port, old.http_port)
+    assert reader_queries(own_home) == []
+    assert busy(new.pid, 2.0) < 0.15
+    with Store.connect(own_home.home) as store:
+        assert store.read("MATCH (p:Person) RETURN count(p) AS n") == people
+    print(f"\nkilled client's uninterruptible query: gone from the server {gone:.2f} s after the client died; "
+          f"store answering {restart:.2f} s after that")
+
+
+# -- LOAD CSV reaches no URL ---------------------------------------------------------------------------
+
+
+def test_load_csv_reaches_no_url(session_store, server, monkeypatch):
+    """Off on the server, for the reader and the admin alike (Kith's check switched off): a read-only query
+    could otherwise send the graph out in the URL it asks for. ArcadeDB blocks loopback and private addresses
+    by itself, so a refusal alone would not tell; the one asserted here is the setting's."""
+    requests: list[str] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - http.server's name
+            requests.append(self.path)
+            body = b"a,b\n1,2\n"
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{httpd.server_address[1]}/x.csv"
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:  # it answers whoever asks
+            assert response.read() == b"a,b\n1,2\n" and requests == ["/x.csv"]
+        requests.clear()
+        monkeypatch.setattr(cypher, "refusal", lambda query: None)
+        for write in (False, True):
+            with pytest.raises(cypher.CypherError, match="the graph store refused the query: .*remote URLs are disabled"):
+                cypher.run(session_store, f"LOAD CSV FROM '{url}' AS r RETURN r", write=write, timeout=30)
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    assert requests == []

@@ -6,7 +6,8 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from dashboard import data, duplicates, ui, uploads
+from dashboard import data, duplicates, ui
+from kith import uploads
 from kith.errors import KithError
 from loaders.importer import import_file, import_files
 

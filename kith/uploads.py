@@ -1,4 +1,4 @@
-"""Uploaded files on disk only while a page run needs them (the loaders read paths).
+"""The dashboard's uploads on disk only while a page run needs them (the loaders read paths).
 
 Streamlit keeps an upload in memory until the uploader lets it go; Kith writes it to a private
 temporary folder for the run that previews or imports it and removes the folder when the run
@@ -57,7 +57,15 @@ def _write_private(path: Path, content: bytes) -> None:
 
 def purge(temp: Path | None = None) -> list[Path]:
     """Remove upload folders no running process of yours owns; returns what was removed."""
-    removed = []
+    removed = leftovers(temp)
+    for folder in removed:
+        shutil.rmtree(folder, ignore_errors=True)
+    return removed
+
+
+def leftovers(temp: Path | None = None) -> list[Path]:
+    """Upload folders of yours that no running dashboard is using (``kith person forget`` shreds them)."""
+    found = []
     for folder in Path(temp or tempfile.gettempdir()).glob(f"{PREFIX}*"):
         try:
             if not folder.is_dir() or folder.is_symlink() or folder.stat().st_uid != os.getuid():
@@ -67,9 +75,8 @@ def purge(temp: Path | None = None) -> list[Path]:
         pid = folder.name[len(PREFIX):].split("-", 1)[0]
         if pid.isdigit() and _alive(int(pid)):  # a dashboard (maybe this one) is using it now
             continue
-        shutil.rmtree(folder, ignore_errors=True)
-        removed.append(folder)
-    return removed
+        found.append(folder)
+    return found
 
 
 def _alive(pid: int) -> bool:
