@@ -566,8 +566,10 @@ def export(
     if out_file in (None, "-"):
         sys.stdout.write(text)
         return
+    from graph.server import write_private  # atomic and 0600: an export holds everything about everyone
+
     try:
-        X.write_private(Path(out_file), text.encode("utf-8"))
+        write_private(Path(out_file), text.encode("utf-8"))
     except OSError as e:
         fail(f"cannot write {out_file}: {e.strerror or e}")
     out.print(f"exported {what} to {out_file}", highlight=False)

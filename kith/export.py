@@ -29,7 +29,6 @@ embedded store returns them without a zone, which in Kith means UTC (as in graph
 from __future__ import annotations
 
 import json
-import os
 import uuid
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -240,22 +239,6 @@ def _encode_props(props: dict[str, Any]) -> dict[str, Any]:
 def export_document(store) -> dict[str, Any]:
     nodes, rels = read_graph(store)
     return compose(nodes, rels, exported_at=clock.now())
-
-
-# -- writing files: 0600, since they hold everything about everyone you know ----------------
-
-
-def write_private(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` readable by you only (0600), even if the file was there before."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        os.fchmod(fd, 0o600)
-        with os.fdopen(fd, "wb") as f:
-            fd = -1
-            f.write(data)
-    finally:
-        if fd >= 0:
-            os.close(fd)
 
 
 def dumps(doc: dict[str, Any]) -> str:
