@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from graph.server import DATABASE, ROOT_USER, EmbeddedServer
+from graph.server import DATABASE, ROOT_USER, EmbeddedServer, fsync_dir, write_private
 from kith.errors import StoreError
 
 SCRATCH = f"{DATABASE}_compact"  # the new database while it is built
@@ -137,15 +137,9 @@ def _journal(home: Path, stage: str | None) -> None:
     path = home / JOURNAL
     if stage is None:
         path.unlink(missing_ok=True)
+        fsync_dir(home)
     else:
-        tmp = path.with_name(f".{JOURNAL}.tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w") as f:
-            json.dump({"stage": stage}, f)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    _fsync_dir(home)
+        write_private(path, json.dumps({"stage": stage}))  # atomic and fsynced
 
 
 def _stage(home: Path) -> str | None:
@@ -153,14 +147,6 @@ def _stage(home: Path) -> str | None:
         return json.loads((home / JOURNAL).read_text())["stage"]
     except (OSError, ValueError, KeyError, TypeError):
         return None
-
-
-def _fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def before_start(home: Path) -> None:
@@ -188,7 +174,7 @@ def _recover(home: Path) -> None:
         if stage == "swapping" and old.exists() and new.exists():
             shred_tree(live)
             old.rename(live)
-            _fsync_dir(folder)
+            fsync_dir(folder)
         shred_tree(old)
         shred_tree(new)
         _journal(home, None)
@@ -402,7 +388,7 @@ def _swap(home: Path, store, server: _Server, doc: dict[str, Any], version: str 
             _journal(home, None)
             return False
         new.rename(live)
-        _fsync_dir(folder)
+        fsync_dir(folder)
         server.run(f"open database {DATABASE}")
         with store.session() as s, s.begin_transaction() as tx:
             counts = X.graph_counts(tx)
@@ -415,7 +401,7 @@ def _swap(home: Path, store, server: _Server, doc: dict[str, Any], version: str 
         if old.exists():
             shred_tree(live)
             old.rename(live)
-            _fsync_dir(folder)
+            fsync_dir(folder)
         server.run(f"open database {DATABASE}")
         _drop(server, SCRATCH)
         _journal(home, None)

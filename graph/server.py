@@ -90,7 +90,7 @@ def private_file(path: Path | str, mode: str = "w", encoding: str | None = "utf-
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
-    _fsync_dir(path.parent)
+    fsync_dir(path.parent)
 
 
 def write_private(path: Path | str, data: str | bytes) -> None:
@@ -122,7 +122,7 @@ def make_private(root: Path) -> list[Path]:
     return changed
 
 
-def _fsync_dir(folder: Path) -> None:
+def fsync_dir(folder: Path) -> None:
     # The rename itself is only durable once the folder's entry is on disk.
     fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
     try:
@@ -235,7 +235,7 @@ class EmbeddedServer:
                     os.link(tmp, self.secret_file)
             finally:
                 os.unlink(tmp)
-            _fsync_dir(self.home)
+            fsync_dir(self.home)
         return self.secret_file.read_text(encoding="ascii").strip()
 
     def read_state(self) -> ServerState | None:
