@@ -111,7 +111,7 @@ class _Server:
 
 @contextlib.contextmanager
 def _locked(home: Path, *, wait: bool = True) -> Iterator[bool]:
-    home.mkdir(parents=True, exist_ok=True)
+    home.mkdir(mode=0o700, parents=True, exist_ok=True)
     fd = os.open(home / LOCK, os.O_RDWR | os.O_CREAT, 0o600)
     try:
         deadline = time.monotonic() + (LOCK_WAIT_S if wait else 0)

@@ -93,6 +93,17 @@ def private_file(path: Path | str, mode: str = "w", encoding: str | None = "utf-
     fsync_dir(path.parent)
 
 
+def private_dirs(folder: Path) -> None:
+    """``mkdir -p`` where every folder made is 0700: ``Path.mkdir(mode=…, parents=True)`` gives the
+    parents it makes the umask's mode (0755), not ``mode``."""
+    missing = []
+    while not folder.exists():
+        missing.append(folder)
+        folder = folder.parent
+    for made in reversed(missing):
+        made.mkdir(mode=PRIVATE_DIR, exist_ok=True)
+
+
 def write_private(path: Path | str, data: str | bytes) -> None:
     """Write ``data`` to ``path`` atomically, readable by its owner only (see ``private_file``)."""
     with private_file(path, "wb" if isinstance(data, bytes) else "w") as f:
@@ -219,7 +230,7 @@ class EmbeddedServer:
         return self._new_secret(replace=secret is not None)
 
     def _new_secret(self, replace: bool) -> str:
-        self.home.mkdir(mode=PRIVATE_DIR, parents=True, exist_ok=True)
+        self.home.mkdir(mode=PRIVATE_DIR, parents=True, exist_ok=True)  # its parents are not Kith's: umask mode
         if replace:
             write_private(self.secret_file, secrets.token_urlsafe(24))
         else:
@@ -254,7 +265,7 @@ class EmbeddedServer:
 
     @contextlib.contextmanager
     def _lock(self):
-        self.home.mkdir(mode=PRIVATE_DIR, parents=True, exist_ok=True)
+        self.home.mkdir(mode=PRIVATE_DIR, parents=True, exist_ok=True)  # its parents are not Kith's: umask mode
         fd = os.open(self.home / "lock", os.O_RDWR | os.O_CREAT, PRIVATE_FILE)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
@@ -418,8 +429,8 @@ class EmbeddedServer:
         previous = self.read_state()
         bolt_port, http_port = _reuse_or_pick_ports(previous, self.host)
         root = self.home / "arcadedb"
-        for folder in (root, root / "config", self.log_dir):
-            folder.mkdir(mode=PRIVATE_DIR, parents=True, exist_ok=True)
+        for folder in (root / "config", self.log_dir):
+            private_dirs(folder)
         # ArcadeDB's MCP endpoint is off by default today; write it down so a
         # future default cannot expose the graph to AI tools without the user asking.
         mcp = root / "config" / "mcp-config.json"

@@ -241,7 +241,7 @@ def _salt(secret: str, name: str) -> str:
 
 def _write(path: Path, text: str) -> None:
     """Replace the file whole (a running server may read it at any time), readable by its owner only."""
-    from graph.server import write_private  # graph/server.py imports this module: not at the top
+    from graph.server import private_dirs, write_private  # graph/server.py imports this module: not at the top
 
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    private_dirs(path.parent)
     write_private(path, text)

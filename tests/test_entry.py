@@ -21,6 +21,7 @@ from graph.store import Store
 from kith import clock
 from loaders.importer import import_files
 from tests.conftest import run_kith
+from tests.test_dashboard import shown
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "dashboard" / "app.py")
@@ -314,7 +315,7 @@ def page(name: str, **query) -> AppTest:
 
 
 def said(at: AppTest) -> str:
-    return "\n".join(str(e.value) for kind in ("success", "error", "markdown") for e in getattr(at, kind))
+    return "\n".join(shown(e.value) for kind in ("success", "error", "markdown") for e in getattr(at, kind))
 
 
 def test_person_page_edits_skills_needs_and_health_notes(dash):
