@@ -269,6 +269,7 @@ class RestorePlan:
     merges: list = field(default_factory=list)
     candidates: list = field(default_factory=list)
     skipped: list = field(default_factory=list)
+    notes: list = field(default_factory=list)
 
     def summary(self) -> dict[str, int]:
         by_label = {label: len(rows) for label, rows in self.nodes.items()}
