@@ -381,7 +381,7 @@ class EmbeddedServer:
             if _pid_alive(pid):
                 with contextlib.suppress(ProcessLookupError):
                     os.kill(pid, signal.SIGKILL)  # ArcadeDB replays its journal at next start
-                _wait_gone(pid)
+                _wait_exited(pid)
         self.state_file.unlink(missing_ok=True)
         return bool(pids)
 
@@ -671,8 +671,3 @@ def _wait_exited(pid: int, timeout: float = 10.0) -> None:
             return  # reaped
         time.sleep(0.01)
 
-
-def _wait_gone(pid: int, timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while _pid_alive(pid) and time.monotonic() < deadline:
-        time.sleep(0.05)

@@ -309,8 +309,7 @@ class Store:
                    keep_name=keep.get("name"), drop_name=drop.get("name"), snapshot=snapshot).consume()
             return merge_id
 
-        merge_id = self.write_transaction(work)
-        return merge_id
+        return self.write_transaction(work)
 
     def undo_merge(self, merge_id: str | None = None) -> UndoneMerge:
         """Put the graph back as it was before a merge (default: the latest one not yet undone).

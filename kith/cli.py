@@ -530,15 +530,16 @@ def _print_import(path: Path, result) -> None:
     for c in plan.candidates[:10]:
         out.print(f"  possible duplicate: {c.a} ~ {c.b} ({c.reason}, {c.score:.0f}): see `kith merge --list`",
                   highlight=False)
-    for line, reason in plan.skipped[:10]:
-        out.print(f"  skipped line {line}: {reason}", highlight=False)
-    if len(plan.skipped) > 10:
-        out.print(f"  … and {len(plan.skipped) - 10} more skipped", highlight=False)
-    notes = getattr(plan, "notes", [])  # kept, with one of Kith's bounds applied (loaders/limits.py)
-    for line, note in notes[:10]:
-        out.print(f"  note, line {line}: {note}", highlight=False)
-    if len(notes) > 10:
-        out.print(f"  … and {len(notes) - 10} more notes", highlight=False)
+    _print_lines([f"skipped line {line}: {reason}" for line, reason in plan.skipped], "skipped")
+    # Kept, with one of Kith's bounds applied (loaders/limits.py).
+    _print_lines([f"note, line {line}: {note}" for line, note in plan.notes], "notes")
+
+
+def _print_lines(lines: list[str], what: str, shown: int = 10) -> None:
+    for line in lines[:shown]:
+        out.print(f"  {line}", highlight=False)
+    if len(lines) > shown:
+        out.print(f"  … and {len(lines) - shown} more {what}", highlight=False)
 
 
 # -- export ----------------------------------------------------------------------------
@@ -566,12 +567,7 @@ def export(
     if out_file in (None, "-"):
         sys.stdout.write(text)
         return
-    from graph.server import write_private  # atomic and 0600: an export holds everything about everyone
-
-    try:
-        write_private(Path(out_file), text.encode("utf-8"))
-    except OSError as e:
-        fail(f"cannot write {out_file}: {e.strerror or e}")
+    _write_out(Path(out_file), text)
     out.print(f"exported {what} to {out_file}", highlight=False)
 
 
@@ -709,12 +705,7 @@ def report(
     frame = registry.get(kind).run(P, when, top, **({} if days is None else {"days": days}))
     text = render.render(kind, frame, format, as_of=when, why=_why_empty(kind, frame, P, when))
     if out_file:
-        from graph.server import write_private
-
-        try:
-            write_private(out_file, text.encode("utf-8"))  # a report is about people: yours to read only
-        except OSError as e:
-            fail(f"cannot write {out_file}: {e.strerror or e}")
+        _write_out(out_file, text)
         out.print(f"{kind} report written to {out_file} ({len(frame)} items)")
     else:
         _emit(text, format)
@@ -733,6 +724,16 @@ def _projection():
     with connect() as store:
         usecases.require_owner(store)  # one indexed query, before reading the whole graph
         return projection.load(store)
+
+
+def _write_out(path: Path, text: str) -> None:
+    """An export or a report to ``path``: atomic and 0600, as it is about people (yours to read only)."""
+    from graph.server import write_private
+
+    try:
+        write_private(path, text.encode("utf-8"))
+    except OSError as e:
+        fail(f"cannot write {path}: {e.strerror or e}")
 
 
 def _emit(text: str, format: str) -> None:

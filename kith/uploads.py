@@ -17,6 +17,8 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from graph.server import write_private
+
 PREFIX = "kith-upload-"
 
 
@@ -36,7 +38,7 @@ def saved(uploads: Iterable) -> Iterator[list[tuple[str, Path, str]]]:
             path = folder / digest / _file_name(f.name)
             if not path.exists():
                 path.parent.mkdir(mode=0o700, exist_ok=True)
-                _write_private(path, content)
+                write_private(path, content)
             files.append((f.name, path, digest))
         yield files
     finally:
@@ -47,12 +49,6 @@ def _file_name(name: str) -> str:
     # The browser names the file: only its last part is used, and never "", "." or "..".
     base = Path(name.replace("\\", "/")).name
     return base if base not in ("", ".", "..") else "upload"
-
-
-def _write_private(path: Path, content: bytes) -> None:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as f:
-        f.write(content)
 
 
 def purge(temp: Path | None = None) -> list[Path]:
