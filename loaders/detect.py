@@ -23,6 +23,7 @@ CSV_HEADERS = (
 _KITH_JSON_KEY = re.compile(rf'"(?:{"|".join(kithfile.JSON_ARRAYS)})"\s*:')
 _KITH_EXPORT_KEY = re.compile(r'\{\s*"kith_export"\s*:')
 EDGE_LINES_CHECKED = 5
+ZIP_MAGIC = b"PK\x03\x04"
 
 
 def detect(path: Path, max_bytes: int | None = None) -> str:
@@ -33,6 +34,13 @@ def detect(path: Path, max_bytes: int | None = None) -> str:
     """
     where = str(path)
     data = read_bytes(path, max_bytes, head=SNIFF_BYTES + 1)
+    if data.startswith(ZIP_MAGIC):  # an archive: which one is told by the names of its members
+        from loaders import archive
+        return archive.zip_format(path)
+    if data.lstrip().startswith(b"From "):  # mbox: each message starts with a "From " line; bodies
+        from loaders import mbox          # may be in any encoding, so it is told from the bytes
+        if mbox.looks_like(data):
+            return "mbox"
     # Only whole lines: a character cut in two would look like a broken encoding.
     text = decode_head(data[:SNIFF_BYTES], where, cut=len(data) > SNIFF_BYTES)
     start = text.lstrip()
@@ -45,6 +53,9 @@ def detect(path: Path, max_bytes: int | None = None) -> str:
     if upper.startswith("BEGIN:VCALENDAR"):
         return "ical"
     if start.startswith("{"):
+        from loaders import telegram
+        if telegram.looks_like(start):
+            return "telegram"
         if _KITH_EXPORT_KEY.match(start):  # `kith export` writes its header first
             return "kith-export"
         if _KITH_JSON_KEY.search(text):
@@ -54,6 +65,9 @@ def detect(path: Path, max_bytes: int | None = None) -> str:
     found = _csv_format(text, where) or _edgelist(text)
     if found:
         return found
+    from loaders import whatsapp
+    if whatsapp.looks_like(start):
+        return "whatsapp"
     raise LoadError(where, first_line, f"unknown layout: the file starts with {describe_row([start.splitlines()[0]])}, "
                                        "which is no vCard, iCalendar, Kith JSON, known CSV header or edge list")
 

@@ -41,6 +41,11 @@ PARSERS = {
     "kith-json": ("loaders.kithfile", "parse_json"),
     "kith-export": ("kith.export", "parse"),  # never parsed: loaders/importer.py restores it (kith/export.py)
     "edgelist": ("loaders.edgelist", "parse"),
+    "mbox": ("loaders.mbox", "parse"),
+    "whatsapp": ("loaders.whatsapp", "parse"),
+    "telegram": ("loaders.telegram", "parse"),
+    "linkedin-zip": ("loaders.archive", "parse_linkedin_zip"),
+    "takeout-zip": ("loaders.archive", "parse_takeout_zip"),
 }
 
 # Free text a person writes at length; every other text field is a name, an address, a label …

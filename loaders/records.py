@@ -144,4 +144,5 @@ class ParseOptions:
 FORMATS = (
     "linkedin-connections", "linkedin-messages", "google-csv", "outlook-csv", "vcard", "ical",
     "kith-csv", "kith-json", "kith-export", "edgelist",
+    "mbox", "whatsapp", "telegram", "linkedin-zip", "takeout-zip",
 )
