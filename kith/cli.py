@@ -476,14 +476,17 @@ def unlink(
 
 @app.command("import")
 def import_(
-    paths: Annotated[list[Path], typer.Argument(help="Files to import (LinkedIn, Google, Outlook, vCard, iCalendar, Kith CSV/JSON, edge lists).", exists=True, dir_okay=False)],
+    paths: Annotated[list[Path], typer.Argument(help="Files to import (LinkedIn, Google, Outlook, vCard, iCalendar, Kith CSV/JSON, edge lists, mbox mail, WhatsApp and Telegram chats, LinkedIn and Google Takeout zips).", exists=True, dir_okay=False)],
     format: Annotated[Optional[str], typer.Option(help=f"Force a format: {', '.join(FORMATS)}.")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would change; write nothing.")] = False,
     default_region: Annotated[str, typer.Option(help="Country for phone numbers without a +code.")] = "GB",
-    max_size: Annotated[int, typer.Option("--max-size", min=1, help="Refuse a file larger than this many MB.")] = (
+    max_size: Annotated[int, typer.Option("--max-size", min=1, help="Refuse a file larger than this many MB "
+                                                                   "(mail is streamed: an mbox, or a Takeout's, may be any size).")] = (
         MAX_FILE_BYTES // 2**20),
     no_size_limit: Annotated[bool, typer.Option("--no-size-limit", help="Read files of any size (memory grows with "
                                                                           "them: several times the file).")] = False,
+    subjects: Annotated[bool, typer.Option("--subjects", help="mbox: keep each email's subject as its summary "
+                                                              "(left out unless asked: they are private).")] = False,
 ) -> None:
     """Import contacts and history; people already known are merged, not duplicated."""
     from loaders.importer import import_files
@@ -492,7 +495,7 @@ def import_(
     max_bytes = None if no_size_limit else max_size * 2**20
     with connect() as store:
         for outcome in import_files(store, paths, format=format, default_region=default_region, dry_run=dry_run,
-                                    progress=_progress, max_bytes=max_bytes):
+                                    progress=_progress, max_bytes=max_bytes, mail_subjects=subjects):
             if outcome.error is not None:
                 say_error(f"{outcome.error} (nothing from this file was written)")
                 failed += 1
@@ -509,11 +512,19 @@ def _progress(path: Path):
         yield None
         return
     with Progress(*Progress.get_default_columns(), console=err, transient=True) as bar:
-        task = bar.add_task(f"writing {escape(visible(path.name))}", total=None)  # a description is markup
+        name = escape(visible(path.name))  # a description is markup
+        task = bar.add_task(f"writing {name}", total=None)
 
         def advance(rows: int, total: int) -> None:
             bar.update(task, total=total, advance=rows)
 
+        def reading(done: int, size: int) -> None:  # a streamed file (mbox): how far it is read
+            if done >= size:
+                bar.reset(task, total=None, description=f"writing {name}")
+            else:
+                bar.update(task, total=size, completed=done, description=f"reading {name}")
+
+        advance.reading = reading  # loaders.importer.Advance
         yield advance
 
 
@@ -530,7 +541,8 @@ def _print_import(path: Path, result) -> None:
     for c in plan.candidates[:10]:
         out.print(f"  possible duplicate: {c.a} ~ {c.b} ({c.reason}, {c.score:.0f}): see `kith merge --list`",
                   highlight=False)
-    _print_lines([f"skipped line {line}: {reason}" for line, reason in plan.skipped], "skipped")
+    _print_lines([f"skipped line {line}: {reason}" if line else f"skipped: {reason}" for line, reason in plan.skipped],
+                 "skipped")
     # Kept, with one of Kith's bounds applied (loaders/limits.py).
     _print_lines([f"note, line {line}: {note}" for line, note in plan.notes], "notes")
 

@@ -8,7 +8,12 @@ where the rest of the file is still good, left out with its line in the import's
 - ``MAX_FILE_BYTES``: one file is at most 100 MB unless the caller lifts the cap
   (``kith import --max-size MB`` / ``--no-size-limit``). The largest real exports Kith reads (a
   decade of calendar, a 20,000-card address book) are a few MB; parsing holds a file's text and
-  its records in memory, several times its size.
+  its records in memory, several times its size. ``STREAMED_FORMATS`` are not held to it as a
+  file: an mbox is read a line at a time and keeps only a few fields per message, never the file
+  (a Gmail Takeout mailbox runs to gigabytes); a Takeout zip's own size says little, since the cap
+  applies to what is read from it — all its members but the mailboxes, in all (``loaders/archive.py``).
+  A file over the cap is read as far as its first 16 KB, and refused unless they tell one of
+  these formats.
 - Only regular files are read (``loaders.text.open_regular``): a FIFO would block an import
   forever, a device would never end, a directory is no export.
 - ``MAX_FIELD_CHARS`` / ``MAX_NOTE_CHARS``: a name, email, title … is at most 2,000 characters,
@@ -43,6 +48,7 @@ from datetime import date, datetime
 from kith import clock
 
 MAX_FILE_BYTES = 100 * 1024 * 1024
+STREAMED_FORMATS = frozenset({"mbox", "takeout-zip"})
 MAX_FIELD_CHARS = 2_000
 MAX_NOTE_CHARS = 100_000
 MAX_LINE_CHARS = 4 * MAX_NOTE_CHARS  # escaped and with its parameters, a note fits with room to spare
@@ -78,6 +84,11 @@ def birth_year_problem(year: int) -> str | None:
     if not EARLIEST.year <= year <= clock.today().year:
         return f"year {year} is outside {EARLIEST.year} … {clock.today().year}"
     return None
+
+
+def cap_for(format: str, max_bytes: int | None) -> int | None:
+    """The size cap for a file of ``format``: ``max_bytes``, or none for a streamed format."""
+    return None if format in STREAMED_FORMATS else max_bytes
 
 
 def megabytes(size: int) -> str:

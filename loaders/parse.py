@@ -14,7 +14,7 @@ from pathlib import Path
 
 from graph.model import Birthday
 from loaders.detect import detect
-from loaders.limits import MAX_FIELD_CHARS, MAX_NOTE_CHARS, birth_year_problem, date_problem, latest
+from loaders.limits import MAX_FIELD_CHARS, MAX_NOTE_CHARS, birth_year_problem, cap_for, date_problem, latest
 from loaders.records import (
     FORMATS,
     Activity,
@@ -33,6 +33,7 @@ from loaders.text import check_file
 PARSERS = {
     "linkedin-connections": ("loaders.linkedin", "parse_connections"),
     "linkedin-messages": ("loaders.linkedin", "parse_messages"),
+    "linkedin-contacts": ("loaders.linkedin", "parse_imported_contacts"),
     "google-csv": ("loaders.google", "parse"),
     "outlook-csv": ("loaders.outlook", "parse"),
     "vcard": ("loaders.vcard", "parse"),
@@ -60,11 +61,13 @@ def parse_file(path: Path, options: ParseOptions, format: str | None = None) -> 
     Raises LoadError for a file that cannot be read as that format, or as a format Kith
     does not know, or that is not a regular file of at most ``options.max_bytes``.
     """
-    check_file(path, options.max_bytes)
     if format is None:
+        check_file(path, options.max_bytes)
         format = detect(path, options.max_bytes)
     elif format not in PARSERS:
         raise LoadError(str(path), None, f"unknown format {format!r}; choose one of {', '.join(FORMATS)}")
+    else:
+        check_file(path, cap_for(format, options.max_bytes))  # a streamed format is not held to the cap
     module, function = PARSERS[format]
     parser = getattr(importlib.import_module(module), function)
     try:

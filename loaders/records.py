@@ -17,6 +17,7 @@ Ref forms (plain strings, so they sort and hash):
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -138,11 +139,15 @@ class ParseOptions:
     owner_name: str | None = None               # the owner's name, as exports spell it
     until: datetime | None = None               # recurring events are expanded up to here (default: kith.clock.now())
     max_bytes: int | None = MAX_FILE_BYTES      # the largest file read (None: any size); loaders/limits.py
+    mail_subjects: bool = False                 # mbox: keep each email's subject as its summary (off: private)
+    # A streamed file's parser calls ``progress(bytes_read, file_size)`` now and then (a callable, or None);
+    # not compared, so options that differ only in who watches are equal.
+    progress: Callable[[int, int], None] | None = field(default=None, compare=False)
 
 
 # Every format name a parser answers to; `kith import --format` takes these.
 FORMATS = (
-    "linkedin-connections", "linkedin-messages", "google-csv", "outlook-csv", "vcard", "ical",
+    "linkedin-connections", "linkedin-messages", "linkedin-contacts", "google-csv", "outlook-csv", "vcard", "ical",
     "kith-csv", "kith-json", "kith-export", "edgelist",
     "mbox", "whatsapp", "telegram", "linkedin-zip", "takeout-zip",
 )

@@ -45,7 +45,7 @@ def preview(_path: str, name: str, digest: str, graph: str, version: str) -> dic
     return {"format": plan.format, "summary": result.summary(),
             "merges": [f"{k} → {pid} ({rule})" for k, pid, rule in plan.merges[:20]],
             "candidates": [f"{c.a} ~ {c.b}: {c.reason} ({c.score:.0f})" for c in plan.candidates[:20]],
-            "skipped": [f"line {line}: {reason}" for line, reason in plan.skipped[:20]],
+            "skipped": [f"line {line}: {reason}" if line else reason for line, reason in plan.skipped[:20]],
             "notes": [f"line {line}: {text}" for line, text in plan.notes[:20]]}
 
 
