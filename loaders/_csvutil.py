@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from loaders.records import LoadError
@@ -43,18 +43,27 @@ class Row:
 @dataclass
 class Table:
     line: int           # where the header is
-    columns: set[str]   # case-folded column names
+    columns: set[str]   # case-folded column names (as renamed by ``open_table``'s ``rename``)
     rows: Iterator[Row]
+    # Rows left out while ``rows`` is read (``ragged`` tables only): (line, reason), for ParsedFile.skipped.
+    skipped: list[tuple[int, str]] = field(default_factory=list)
+    original: set[str] = field(default_factory=set)  # the case-folded column names as the file writes them
 
 
 def open_table(path: Path, is_header: Callable[[set[str]], bool], layout: str, preamble_rows: int = 0, *,
-               max_bytes: int | None = None) -> Table:
+               max_bytes: int | None = None, ragged: bool = False,
+               rename: Callable[[str], str] | None = None) -> Table:
     """The header and the data rows of a CSV export.
 
     ``is_header`` recognises the layout from the case-folded column names. Up to
     ``preamble_rows`` rows before the header are passed over (LinkedIn puts notes there).
-    A row whose cell count differs from the header's is an error: its cells cannot be trusted
-    to sit under the right columns. ``max_bytes``: the largest file read (``ParseOptions.max_bytes``).
+    ``rename`` then gives each case-folded column the name the parser asks for (a German
+    ``vorname`` becomes ``first name``). ``max_bytes``: the largest file read (``ParseOptions.max_bytes``).
+
+    A row whose cell count differs from the header's cannot be trusted to have its cells under
+    the right columns: an error, unless ``ragged``. Exports written by programs (Outlook drops a
+    row's trailing empty cells) are ``ragged``: a short row is padded with empty cells, a long
+    one is left out (``Table.skipped``): where its extra cell is cannot be told.
     """
     where = str(path)
     rows = csv_rows(read_text(path, max_bytes=max_bytes), where)
@@ -63,7 +72,12 @@ def open_table(path: Path, is_header: Callable[[set[str]], bool], layout: str, p
         first = first or (line, cells)
         header = [cell.strip().casefold() for cell in cells]
         if is_header(set(header)):
-            return Table(line, set(header), _data_rows(header, rows, where))
+            original = set(header)
+            if rename:
+                header = [rename(column) for column in header]
+            skipped: list[tuple[int, str]] = []
+            data = _ragged_rows(header, rows, skipped) if ragged else _data_rows(header, rows, where)
+            return Table(line, set(header), data, skipped, original)
         if seen >= preamble_rows:
             break
     if first is None:
@@ -75,6 +89,18 @@ def _data_rows(header: list[str], rows: Iterator[tuple[int, list[str]]], where: 
     for line, cells in rows:
         if len(cells) != len(header):
             raise LoadError(where, line, f"row has {len(cells)} cells but the header has {len(header)}")
+        yield Row(line, dict(zip(header, cells)))
+
+
+def _ragged_rows(header: list[str], rows: Iterator[tuple[int, list[str]]],
+                 skipped: list[tuple[int, str]]) -> Iterator[Row]:
+    width = len(header)
+    for line, cells in rows:
+        if len(cells) > width:  # even with empty extra cells: a cell too many may be anywhere in the row
+            skipped.append((line, f"row left out: it has {len(cells)} cells but the header has {width}, "
+                                  "so its values cannot be matched to their columns"))
+            continue
+        cells = cells + [""] * (width - len(cells))
         yield Row(line, dict(zip(header, cells)))
 
 

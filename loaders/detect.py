@@ -16,6 +16,7 @@ SNIFF_BYTES = 16 * 1024
 CSV_HEADERS = (
     ("linkedin-connections", linkedin.is_connections_header),
     ("linkedin-messages", linkedin.is_messages_header),
+    ("linkedin-contacts", linkedin.is_imported_contacts_header),
     ("google-csv", google.is_google_header),
     ("outlook-csv", outlook.is_outlook_header),
     ("kith-csv", kithfile.is_kith_header),
@@ -37,8 +38,8 @@ def detect(path: Path, max_bytes: int | None = None) -> str:
     if data.startswith(ZIP_MAGIC):  # an archive: which one is told by the names of its members
         from loaders import archive
         return archive.zip_format(path)
-    if data.lstrip().startswith(b"From "):  # mbox: each message starts with a "From " line; bodies
-        from loaders import mbox          # may be in any encoding, so it is told from the bytes
+    if data.lstrip().startswith(b"From "):  # mbox: each message starts with a "From " line
+        from loaders import mbox  # bodies may be in any encoding, so it is told from the bytes
         if mbox.looks_like(data):
             return "mbox"
     # Only whole lines: a character cut in two would look like a broken encoding.
@@ -48,6 +49,9 @@ def detect(path: Path, max_bytes: int | None = None) -> str:
         raise LoadError(where, None, "unknown layout: the file is empty")
     first_line = text[:len(text) - len(start)].count("\n") + 1
     upper = start[:20].upper()
+    if start.startswith("From ") and not data.lstrip().startswith(b"From "):
+        raise LoadError(where, first_line, "a mailbox (mbox) in a text encoding mail never uses (UTF-16): "
+                                           "mail is read as it was received, in 8-bit bytes")
     if upper.startswith("BEGIN:VCARD"):
         return "vcard"
     if upper.startswith("BEGIN:VCALENDAR"):

@@ -39,12 +39,13 @@ _OLDER = _GoogleLayout("Name", "Given Name", "Additional Name", "Family Name", "
 
 
 def parse(path: Path, options: ParseOptions) -> ParsedFile:
-    table = open_table(path, is_google_header, "Google Contacts CSV", max_bytes=options.max_bytes)
+    # Ragged: a row short of cells is padded, a long one left out (``open_table``), not the whole file.
+    table = open_table(path, is_google_header, "Google Contacts CSV", max_bytes=options.max_bytes, ragged=True)
     layout = _CURRENT if "labels" in table.columns else _OLDER
     emails, phones, websites = (_numbered(table.columns, kind, "Value") for kind in ("E-mail", "Phone", "Website"))
     relations = [(value.replace(" - value", f" - {layout.label_part.casefold()}"), value)
                  for value in _numbered(table.columns, "Relation", "Value")]
-    parsed = ParsedFile(str(path), "google-csv")
+    parsed = ParsedFile(str(path), "google-csv", skipped=table.skipped)
     ids = UniqueIds()
     for row in table.rows:
         name = (row[layout.full_name] if layout.full_name else "") or join_name(
@@ -52,7 +53,7 @@ def parse(path: Path, options: ParseOptions) -> ParsedFile:
         add_contact(
             parsed, ids, "google", row.line, name or row["Nickname"],
             emails=clean_emails(_values(row, emails), row.line, parsed.skipped),
-            phones=clean_phones(_values(row, phones), options, row.line, parsed.skipped),
+            phones=clean_phones(_own_phones(row, phones, layout), options, row.line, parsed.skipped),
             given_name=row[layout.given] or None,
             family_name=row[layout.family] or None,
             nickname=row["Nickname"] or None,
@@ -70,6 +71,17 @@ def parse(path: Path, options: ParseOptions) -> ParsedFile:
 
 def _values(row: Row, columns: list[str]) -> list[str]:
     return [v for c in columns for v in split_values(row[c], MULTI)]
+
+
+def _own_phones(row: Row, columns: list[str], layout: _GoogleLayout) -> list[str]:
+    """The phone values whose label is not a fax or a pager: an office fax is shared by everyone in
+    the office, so it would merge them all into one person, and nobody is called on it."""
+    phones = []
+    for column in columns:
+        label = row[column.replace(" - value", f" - {layout.label_part.casefold()}")].casefold()
+        if "fax" not in label and "pager" not in label:
+            phones += split_values(row[column], MULTI)
+    return phones
 
 
 def _numbered(columns: set[str], kind: str, part: str) -> list[str]:

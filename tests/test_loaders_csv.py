@@ -292,17 +292,21 @@ def test_connection_without_url_falls_back_to_name(tmp_path):
     assert jose.source_id == "name:jose alvarez" and jose.urls == []
 
 
-def test_connections_bad_date_is_an_error_on_its_line(tmp_path):
+def test_connections_bad_date_is_left_out_on_its_line(tmp_path):
     text = CONNECTIONS.replace("03 Jan 2019", "sometime in 2019")
-    error = load_error(linkedin.parse_connections, write(tmp_path, "c.csv", text), GB)
-    assert error.line == CONNECTIONS_FIRST_ROW + 1
-    assert "Connected On 'sometime in 2019'" in str(error)
+    parsed = linkedin.parse_connections(write(tmp_path, "c.csv", text), GB)
+    ben = parsed.contacts[1]
+    assert ben.name == "Ben Okafor" and ben.connected_on is None
+    assert (CONNECTIONS_FIRST_ROW + 1, "connected-on date left out: 'sometime in 2019' is not a date like "
+                                       "'12 Mar 2021'") in parsed.skipped
 
 
-def test_connections_wrong_cell_count_is_an_error_on_its_line(tmp_path):
+def test_connections_row_with_extra_cells_is_left_out_on_its_line(tmp_path):
     text = CONNECTIONS.replace("Data Engineer,03 Jan 2019", "Data Engineer,03 Jan 2019,extra")
-    error = load_error(linkedin.parse_connections, write(tmp_path, "c.csv", text), GB)
-    assert error.line == CONNECTIONS_FIRST_ROW + 1 and "8 cells but the header has 7" in str(error)
+    parsed = linkedin.parse_connections(write(tmp_path, "c.csv", text), GB)
+    assert [c.given_name for c in parsed.contacts] == ["Ana", "José"]
+    line, reason = parsed.skipped[0]
+    assert line == CONNECTIONS_FIRST_ROW + 1 and "8 cells but the header has 7" in reason
 
 
 def test_messages_become_activities_with_the_owner_as_me(messages):
@@ -347,10 +351,11 @@ def test_message_ids_survive_reordering(tmp_path):
     assert sorted(c.source_id for c in forward.contacts) == sorted(c.source_id for c in backward.contacts)
 
 
-def test_message_bad_date_is_an_error_on_its_line(tmp_path):
+def test_message_bad_date_is_left_out_on_its_line(tmp_path):
     rows = [*MESSAGE_ROWS[:3], MESSAGE_ROWS[3].replace("2023-05-01 10:00:00 UTC", "yesterday")]
-    error = load_error(linkedin.parse_messages, write(tmp_path, "m.csv", messages_text(rows)), GB)
-    assert error.line == 6 and "DATE 'yesterday'" in str(error)
+    parsed = linkedin.parse_messages(write(tmp_path, "m.csv", messages_text(rows)), GB)
+    assert len(parsed.activities) == 3
+    assert parsed.skipped == [(6, "message left out: DATE 'yesterday' is not a time like '2023-04-05 14:03:11 UTC'")]
 
 
 def test_messages_skip_drafts_and_rows_without_sender(tmp_path):
@@ -412,10 +417,17 @@ def test_google_duplicate_keys_are_numbered(tmp_path):
     assert [c.source_id for c in contacts] == ["email:ben@okafor.example", "email:ben@okafor.example~2"]
 
 
-def test_google_wrong_cell_count_is_an_error_on_its_line(tmp_path):
+def test_google_row_with_extra_cells_is_left_out_on_its_line(tmp_path):
     text = csv_text(GOOGLE_HEADER, GOOGLE_ROWS).replace("Ben,,Okafor", "Ben,,,Okafor")
-    error = load_error(google.parse, write(tmp_path, "g.csv", text), GB)
-    assert error.line == 7 and f"{len(GOOGLE_HEADER) + 1} cells" in str(error)
+    parsed = google.parse(write(tmp_path, "g.csv", text), GB)
+    assert [c.given_name for c in parsed.contacts] == ["Ana", "Chloé"]
+    assert parsed.skipped[0][0] == 7 and f"{len(GOOGLE_HEADER) + 1} cells" in parsed.skipped[0][1]
+
+
+def test_google_short_rows_are_padded(tmp_path):
+    text = "First Name,Last Name,Labels,E-mail 1 - Value,Notes\nAna,Souza,* myContacts,ana@example.com\n"
+    (ana,) = google.parse(write(tmp_path, "g.csv", text), GB).contacts
+    assert ana.emails == ["ana@example.com"] and ana.notes is None
 
 
 def test_outlook_windows_1252_export(outlook_csv):
@@ -646,3 +658,90 @@ def test_college_msg_parses_whole():
     parsed = edgelist.parse(COLLEGE_MSG, GB)
     assert len(parsed.activities) == 59_835 and len(parsed.contacts) == 1_899
     assert len({a.source_id for a in parsed.activities}) == 59_835
+
+
+# =============================================================================
+# Outlook in other languages, Outlook 2013's short rows, Thunderbird; phones that exist
+# =============================================================================
+
+GERMAN_OUTLOOK_HEADER = ["Anrede", "Vorname", "Weitere Vornamen", "Nachname", "Firma", "Position",
+                         "Mobiltelefon", "E-Mail-Adresse", "Geburtstag", "Kategorien", "Notizen", "Webseite"]
+
+
+def test_german_outlook_headers_and_dotted_birthdays(tmp_path):
+    rows = [{"Vorname": "Jörg", "Nachname": "Müller", "Firma": "Nordlicht GmbH", "Position": "Leiter Vertrieb",
+             "Mobiltelefon": "+49 151 23456789", "E-Mail-Adresse": "joerg@nordlicht.example",
+             "Geburtstag": "3.4.1975", "Kategorien": "Kunden;Wandern", "Webseite": "https://nordlicht.example"},
+            {"Vorname": "Grete", "Nachname": "Ng", "Geburtstag": "0.0.00", "E-Mail-Adresse": "grete@example.de"}]
+    path = write(tmp_path, "kontakte.csv", csv_text(GERMAN_OUTLOOK_HEADER, rows), "cp1252")
+    assert detect(path) == "outlook-csv"
+    joerg, grete = outlook.parse(path, GB).contacts
+    assert (joerg.name, joerg.company, joerg.title) == ("Jörg Müller", "Nordlicht GmbH", "Leiter Vertrieb")
+    assert joerg.phones == ["+4915123456789"] and joerg.emails == ["joerg@nordlicht.example"]
+    assert joerg.birthday == Birthday(4, 3, 1975) and joerg.tags == ["kunden", "wandern"]
+    assert joerg.urls == ["https://nordlicht.example"]
+    assert grete.birthday is None
+
+
+def test_slashed_birthdays_in_a_foreign_header_are_day_first(tmp_path):
+    header = ["Prénom", "Nom", "Adresse de messagerie", "Anniversaire"]
+    rows = [{"Prénom": "Chloé", "Nom": "Martin", "Adresse de messagerie": "chloe@example.fr",
+             "Anniversaire": "03/04/1990"}]
+    (chloe,) = outlook.parse(write(tmp_path, "f.csv", csv_text(header, rows)), GB).contacts
+    assert chloe.name == "Chloé Martin" and chloe.birthday == Birthday(4, 3, 1990)
+
+
+def test_birthdays_that_contradict_each_other_leave_the_ambiguous_ones_out(tmp_path):
+    rows = [{"First Name": "Ana", "Birthday": "17/5/1990"}, {"First Name": "Ben", "Birthday": "5/17/1985"},
+            {"First Name": "Cy", "Birthday": "3/4/1980"}, {"First Name": "Di", "Birthday": "31/31/1980"}]
+    parsed = outlook.parse(write(tmp_path, "o.csv", csv_text(OUTLOOK_HEADER, rows)), GB)
+    assert [c.birthday for c in parsed.contacts] == [Birthday(5, 17, 1990), Birthday(5, 17, 1985), None, None]
+    assert [line for line, _ in parsed.skipped] == [4, 5]
+    assert "could be either day/month or month/day" in parsed.skipped[0][1]
+
+
+def test_outlook_2013_rows_short_of_cells_are_padded_and_long_ones_left_out(tmp_path):
+    text = ("First Name,Last Name,E-mail Address,Notes,Web Page\r\n"
+            "Ana,Souza,ana@example.com\r\n"
+            "Ben,Okafor,ben@example.com,,,surplus\r\n"
+            "Cy,Lee,cy@example.com,hi,\r\n")
+    parsed = outlook.parse(write(tmp_path, "o.csv", text), GB)
+    assert [c.name for c in parsed.contacts] == ["Ana Souza", "Cy Lee"]
+    assert parsed.skipped == [(3, "row left out: it has 6 cells but the header has 5, "
+                                  "so its values cannot be matched to their columns")]
+
+
+def test_thunderbird_address_book(tmp_path):
+    header = ["First Name", "Last Name", "Display Name", "Nickname", "Primary Email", "Secondary Email",
+              "Work Phone", "Fax Number", "Mobile Number", "Organization", "Web Page 1", "Birth Year",
+              "Birth Month", "Birth Day", "Notes", ""]
+    rows = [{"First Name": "Ana", "Last Name": "Souza", "Nickname": "Nana", "Primary Email": "ana@example.com",
+             "Fax Number": "+44 20 7946 0999", "Mobile Number": "07700 900123", "Organization": "Bluepeak",
+             "Birth Month": "5", "Birth Day": "17"},
+            {"Display Name": "The Plumber", "Mobile Number": "07700 900456", "Birth Year": "1970",
+             "Birth Month": "13", "Birth Day": "1"}]
+    path = write(tmp_path, "tb.csv", csv_text(header, rows))
+    assert detect(path) == "outlook-csv"
+    parsed = outlook.parse(path, GB)
+    ana, plumber = parsed.contacts
+    assert (ana.nickname, ana.company, ana.birthday, ana.phones) == ("Nana", "Bluepeak", Birthday(5, 17),
+                                                                      ["+447700900123"])  # no fax
+    assert plumber.name == "The Plumber" and plumber.birthday is None
+    assert parsed.skipped == [(3, "birthday left out: year '1970', month '13', day '1' is not a date")]
+
+
+@pytest.mark.parametrize("text, region", [("91989511", "GB"), ("+49 1111 111111", None), ("+11 111 1111", None),
+                                          ("07700 9001234", "GB")])
+def test_phones_must_be_valid_not_merely_possible(text, region):
+    from graph.model import normalize_phone
+    with pytest.raises(ValueError):
+        normalize_phone(text, region)
+
+
+@pytest.mark.parametrize("text, region, e164", [("07700 900123", "GB", "+447700900123"),
+                                                ("020 7946 0018", "GB", "+442079460018"),
+                                                ("+49 151 23456789", None, "+4915123456789"),
+                                                ("(415) 555-0100", "US", "+14155550100")])
+def test_valid_and_drama_phones_are_kept(text, region, e164):
+    from graph.model import normalize_phone
+    assert normalize_phone(text, region) == e164
