@@ -199,9 +199,11 @@ def person_show(
         tie = tie_glance(projection.load_tie(store, details.person.id), details.person.id, when)
     p = details.person
     fields = {
-        "id": p.id, "name": p.name, "emails": ", ".join(p.emails), "phones": ", ".join(p.phones),
+        "id": p.id, "name": p.name, "nickname": p.nickname, "emails": ", ".join(p.emails),
+        "phones": ", ".join(p.phones), "links": ", ".join(p.urls),
         "birthday": str(p.birthday) if p.birthday else None, "company": p.company, "title": p.title,
         "location": p.location, "met": "; ".join(x for x in (p.met_how, p.met_where) if x) or None,
+        "connected on": p.connected_on.isoformat() if p.connected_on else None,
         "children": ", ".join(p.children), "tags": ", ".join(p.tags), "skills": ", ".join(p.skills),
         "needs": ", ".join(p.needs), "interests": ", ".join(p.interests), "openers": "; ".join(p.openers),
         "cadence": f"every {p.cadence_days} days" if p.cadence_days else None, "notes": p.notes,
@@ -479,7 +481,8 @@ def import_(
     paths: Annotated[list[Path], typer.Argument(help="Files to import (LinkedIn, Google, Outlook, vCard, iCalendar, Kith CSV/JSON, edge lists, mbox mail, WhatsApp and Telegram chats, LinkedIn and Google Takeout zips).", exists=True, dir_okay=False)],
     format: Annotated[Optional[str], typer.Option(help=f"Force a format: {', '.join(FORMATS)}.")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would change; write nothing.")] = False,
-    default_region: Annotated[str, typer.Option(help="Country for phone numbers without a +code.")] = "GB",
+    default_region: Annotated[Optional[str], typer.Option(
+        help="Country for phone numbers without a +code (default: the country of your own phone).")] = None,
     max_size: Annotated[int, typer.Option("--max-size", min=1, help="Refuse a file larger than this many MB "
                                                                    "(mail is streamed: an mbox, or a Takeout's, may be any size).")] = (
         MAX_FILE_BYTES // 2**20),

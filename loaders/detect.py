@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import re
 from pathlib import Path
 
@@ -42,6 +43,8 @@ def detect(path: Path, max_bytes: int | None = None) -> str:
         from loaders import mbox  # bodies may be in any encoding, so it is told from the bytes
         if mbox.looks_like(data):
             return "mbox"
+    if data.lstrip(codecs.BOM_UTF8 + b" \t\r\n").upper().startswith(b"BEGIN:VCARD"):
+        return "vcard"  # told from the bytes: a vCard's values may each be in a code page of their own
     # Only whole lines: a character cut in two would look like a broken encoding.
     text = decode_head(data[:SNIFF_BYTES], where, cut=len(data) > SNIFF_BYTES)
     start = text.lstrip()
@@ -56,6 +59,10 @@ def detect(path: Path, max_bytes: int | None = None) -> str:
         return "vcard"
     if upper.startswith("BEGIN:VCALENDAR"):
         return "ical"
+    if upper.startswith("BEGIN:VEVENT"):
+        from loaders import ical  # imported only here: it loads icalendar
+        if ical.looks_like_fragment(start):
+            return "ical"
     if start.startswith("{"):
         from loaders import telegram
         if telegram.looks_like(start):

@@ -51,7 +51,7 @@ import itertools
 import re
 import zoneinfo
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import icalendar
@@ -80,7 +80,15 @@ SOURCE = "ical"
 
 # Properties that say when an event happens: a broken one makes the file unreadable.
 _TIMING = {"DTSTART", "DTEND", "DURATION", "RRULE", "RDATE", "EXDATE", "RECURRENCE-ID"}
-_NOT_PEOPLE = {"RESOURCE", "ROOM"}  # meeting rooms and projectors are attendees too
+# Meeting rooms, projectors and mailing lists are attendees too (RFC 5545 CUTYPE).
+_NOT_PEOPLE = {"RESOURCE", "ROOM", "GROUP"}
+# Addresses that are no one: Google's calendars (a shared calendar, a room, an imported calendar,
+# "unknownorganizer@calendar.google.com" for an event whose organizer it lost), and the senders
+# and lists no person reads (noreply@, calendar@, all-staff@ …).
+_CALENDAR_DOMAIN = re.compile(r"(?:^|\.)calendar\.google\.com$")
+_NOT_A_PERSON = re.compile(
+    r"(?:no-?reply|do-?not-?reply|notifications?|mailer-daemon|postmaster|calendar|invitations?|"
+    r"everyone|all|all-?staff|all-?hands|staff)(?:[+._-].*)?", re.I)
 _VIDEO_LINK = re.compile(
     r"https?://\S*(?:zoom\.us|meet\.google\.com|teams\.microsoft\.com|teams\.live\.com|webex\.com)", re.I)
 _VIDEO_SERVICE = re.compile(r"zoom|teams|google meet|webex|skype", re.I)
@@ -100,8 +108,16 @@ class _EventLines:
 @dataclass
 class _Scan:
     events: list[_EventLines]  # in file order, as icalendar's walk("VEVENT") returns them
-    text: str  # what icalendar reads: the logical lines, less Windows-zone VTIMEZONEs and repeated properties
+    text: str  # what icalendar reads: the logical lines, less what is left out (see ``_scan``)
     skipped: list[tuple[int, str]] = field(default_factory=list)
+
+
+@dataclass
+class _Block:
+    component: str  # VCALENDAR, VEVENT …
+    line: int  # its BEGIN line
+    start: int  # its BEGIN's index in the kept lines, to take the whole block out
+    once: dict[str, int] = field(default_factory=dict)  # its once-only properties seen, and where
 
 
 # Properties a component has at most once (RFC 5545): icalendar gives a list for a repeated one,
@@ -115,61 +131,146 @@ _ONCE = {
     "STANDARD": frozenset({"DTSTART", "TZOFFSETFROM", "TZOFFSETTO"}),
     "DAYLIGHT": frozenset({"DTSTART", "TZOFFSETFROM", "TZOFFSETTO"}),
 }
+# Components Kith never reads, left out before icalendar sees them: an alarm's TRIGGER:PT-2H
+# (a sign in the wrong place, as some clients write it) makes icalendar refuse the whole file.
+_UNREAD = frozenset({"VALARM"})
+# Values a person never sees spaces in: Exchange writes ``BYDAY=MO, TU``, others `` 20240812T223000Z``.
+_NO_SPACES = frozenset({"RRULE", "EXRULE"})
+_BOUNDARY = re.compile(r"\s*(?:BEGIN|END)\s*:", re.I)
 
 
 def _scan(path: Path, lines: list[LogicalLine]) -> _Scan:
+    """Check the structure, with line numbers, and keep what icalendar is to read.
+
+    Refused: a file that is no calendar (no BEGIN:VCALENDAR first, components nested absurdly
+    deep, nothing complete in it). Left out, with line and reason: a line that is no property
+    line, a VEVENT without DTSTART or never ended, repeated once-only properties, text after
+    END:VCALENDAR, a Windows-zone VTIMEZONE (see the module docstring) and alarms (``_UNREAD``).
+    """
     events: list[_EventLines] = []
     kept: list[str] = []
     skipped: list[tuple[int, str]] = []
-    open_blocks: list[tuple[str, int]] = []  # (component, BEGIN line), innermost last
-    once: list[dict[str, int]] = []  # per open block: its once-only properties seen, and where
-    zone_start, zone_is_windows = 0, False
+    blocks: list[_Block] = []  # open components, innermost last
+    ended_calendar = False
+    zone_is_windows = False
     for number, text in lines:
-        name, value = _property_line(path, number, text)
-        inside = open_blocks[-1][0] if open_blocks else None
+        if blocks and blocks[-1].component in _UNREAD and not _BOUNDARY.match(text):
+            continue  # never read, so never checked
+        try:
+            name, value = _property_line(path, number, text)
+        except _BadLine as e:
+            if blocks or ended_calendar:  # inside a calendar, or after one: a bad line, not a bad file
+                skipped.append((number, f"{e}: left out"))
+                continue
+            raise LoadError(str(path), number, str(e)) from None
+        inside = blocks[-1].component if blocks else None
         if inside in _ONCE and name in _ONCE[inside]:
-            first = once[-1].setdefault(name, number)
+            first = blocks[-1].once.setdefault(name, number)
             if first != number:
                 skipped.append((number, f"{name} repeated in one {inside} (first at line {first}): left out"))
                 continue
-        kept.append(text)
+        if name in _TIMING or name in _NO_SPACES:
+            text = _without_spaces(text, value, name)
+            value = value.strip()
         if name == "BEGIN":
             if value == "VEVENT" and inside == "VEVENT":  # the one before was never ended
-                raise LoadError(str(path), open_blocks[-1][1],
-                                f"BEGIN:VEVENT has no END:VEVENT (the next BEGIN:VEVENT is at line {number})")
+                skipped.append((blocks[-1].line, f"BEGIN:VEVENT has no END:VEVENT (the next BEGIN:VEVENT is at "
+                                                 f"line {number}): {_scanned_summary(kept, blocks[-1])} left out"))
+                _drop_block(kept, blocks, events)
+                inside = blocks[-1].component
             _check_begin(path, number, value, inside)
-            open_blocks.append((value, number))
-            once.append({})
-            if len(open_blocks) > MAX_COMPONENT_DEPTH:
+            blocks.append(_Block(value, number, len(kept)))
+            if len(blocks) > MAX_COMPONENT_DEPTH:
                 raise LoadError(str(path), number, f"components nested more than {MAX_COMPONENT_DEPTH} deep "
                                                    "(BEGIN inside BEGIN …): a damaged calendar")
+            if value in _UNREAD:
+                continue
             if value == "VEVENT":
                 events.append(_EventLines(number))
             elif value == "VTIMEZONE":
-                zone_start, zone_is_windows = len(kept) - 1, False
+                zone_is_windows = False
         elif name == "END":
-            _check_end(path, number, value, open_blocks)
-            open_blocks.pop()
-            once.pop()
+            if value == "VEVENT" and inside == "VCALENDAR":  # the END of an event left out above
+                skipped.append((number, "END:VEVENT without BEGIN:VEVENT: left out"))
+                continue
+            _check_end(path, number, value, [(b.component, b.line) for b in blocks])
+            block = blocks[-1]
+            if value in _UNREAD or value == "VTIMEZONE" and zone_is_windows:
+                del kept[block.start:]
+                blocks.pop()
+                continue
             if value == "VEVENT" and "DTSTART" not in events[-1].properties:
-                raise LoadError(str(path), events[-1].line, "VEVENT has no DTSTART")
-            if value == "VTIMEZONE" and zone_is_windows:
-                del kept[zone_start:]
+                skipped.append((block.line, f"VEVENT has no DTSTART: {_scanned_summary(kept, block)} left out"))
+                _drop_block(kept, blocks, events)
+                continue
+            blocks.pop()
+            ended_calendar = ended_calendar or value == "VCALENDAR"
         elif inside is None:
-            raise LoadError(str(path), number, f"text outside BEGIN:VCALENDAR … END:VCALENDAR: {text[:60]!r}")
+            if not ended_calendar:
+                raise LoadError(str(path), number, f"text outside BEGIN:VCALENDAR … END:VCALENDAR: {text[:60]!r}")
+            skipped.append((number, f"text after END:VCALENDAR left out: {text[:60]!r}"))
+            continue
         elif inside == "VEVENT":
             events[-1].properties.setdefault(name, number)
         elif inside == "VTIMEZONE" and name == "TZID":
             zone_is_windows = value in WINDOWS_TO_OLSON
         elif inside == "VCALENDAR" and name == "X-WR-TIMEZONE" and not _is_zone(value):
-            kept.pop()
             skipped.append((number, f"X-WR-TIMEZONE {value[:60]!r} is no time zone: left out, times read as written"))
-    if open_blocks:
-        component, line = open_blocks[-1]
-        raise LoadError(str(path), line, f"BEGIN:{component} has no END:{component}")
+            continue
+        kept.append(text)
     if not lines:
         raise LoadError(str(path), 1, "empty file: no BEGIN:VCALENDAR")
+    if blocks:
+        _close_cut_file(path, kept, blocks, events, skipped)
     return _Scan(events, "\r\n".join(kept) + "\r\n", skipped)
+
+
+class _BadLine(ValueError):
+    """A line that is no iCalendar property line."""
+
+
+def _without_spaces(text: str, value: str, name: str) -> str:
+    """Content line ``text`` with the spaces around its value (and, in a rule, inside it) taken out."""
+    body = text.rstrip()
+    head = body[:len(body) - len(value)].rstrip() if body.endswith(value) else ""
+    if not head.endswith(":"):
+        return text  # a value icalendar's line parser changed (unescaped): left as it is
+    return head + (re.sub(r"\s+", "", value) if name in _NO_SPACES else value.strip())
+
+
+def _scanned_summary(kept: list[str], block: _Block) -> str:
+    """The block being scanned, named by its SUMMARY where it is left out."""
+    summary = next((text[8:].strip() for text in kept[block.start:] if text[:8].upper() == "SUMMARY:"), "")
+    return repr(summary) if summary else "the event (no SUMMARY)"
+
+
+def _drop_block(kept: list[str], blocks: list[_Block], events: list[_EventLines]) -> None:
+    """Take the innermost open block (a VEVENT) out of what icalendar reads."""
+    block = blocks.pop()
+    del kept[block.start:]
+    if block.component == "VEVENT":
+        events.pop()
+
+
+def _close_cut_file(path: Path, kept: list[str], blocks: list[_Block], events: list[_EventLines],
+                    skipped: list[tuple[int, str]]) -> None:
+    """A file that ends inside a component (cut short): the complete events are kept, the one cut
+    off left out; refused if no event is complete. A file that lacks only its END:VCALENDAR is
+    read whole, with a note."""
+    inner = next((b for b in blocks if b.component != "VCALENDAR"), None)
+    complete = events[:-1] if any(b.component == "VEVENT" for b in blocks) else events
+    if inner and not complete:
+        block = blocks[-1]
+        raise LoadError(str(path), block.line, f"BEGIN:{block.component} has no END:{block.component}")
+    if inner:
+        skipped.append((inner.line, f"BEGIN:{inner.component} has no END:{inner.component} (the file ends "
+                                    "inside it: cut short?): left out"))
+        del kept[inner.start:]
+        del events[len(complete):]
+        blocks[:] = blocks[:blocks.index(inner)]
+    else:
+        skipped.append((blocks[-1].line, "BEGIN:VCALENDAR has no END:VCALENDAR (the file ends: cut short?)"))
+    kept.extend("END:VCALENDAR" for _ in blocks)
 
 
 def _is_zone(name: str) -> bool:
@@ -188,7 +289,7 @@ def _property_line(path: Path, number: int, text: str) -> tuple[str, str]:
     try:
         name, _params, value = Contentline(text).parts()
     except ValueError:
-        raise LoadError(str(path), number, f"not an iCalendar property line: {text[:60]!r}") from None
+        raise _BadLine(f"not an iCalendar property line: {text[:60]!r}") from None
     name = name.upper()
     return name, (value.strip().upper() if name in ("BEGIN", "END") else value.strip())
 
@@ -222,20 +323,41 @@ class _Person:
     organizer: bool
 
 
+def looks_like_fragment(text: str) -> bool:
+    """Whether ``text`` is a bare VEVENT, without the VCALENDAR around it.
+
+    What a mail program saves from an invitation, or a script writes for one event: a readable
+    calendar fragment (``parse`` reads it as a calendar of its events). A file of only VTIMEZONEs
+    is no fragment: it holds no event, and is no one's calendar export.
+    """
+    first = next((line for line in text.lstrip("\ufeff").splitlines() if line.strip()), "")
+    return re.fullmatch(r"\s*BEGIN\s*:\s*VEVENT\s*", first, re.I) is not None
+
+
+def _as_calendar(lines: list[LogicalLine]) -> list[LogicalLine]:
+    """The lines of a bare VEVENT (``looks_like_fragment``) inside a VCALENDAR; any other file as it is."""
+    if not lines or not looks_like_fragment(lines[0].text):
+        return lines
+    return [LogicalLine(lines[0].number, "BEGIN:VCALENDAR"), *lines, LogicalLine(lines[-1].number, "END:VCALENDAR")]
+
+
 def parse(path: Path, options: ParseOptions) -> ParsedFile:
-    scan = _scan(path, logical_lines(read_text(path, utf8_only=True, max_bytes=options.max_bytes)))
-    calendars = _read_calendars(path, scan.text, scan.events)
-    events = [event for calendar in calendars for event in calendar.walk("VEVENT")]
+    text = read_text(path, utf8_only=True, max_bytes=options.max_bytes)
+    scan = _scan(path, _as_calendar(logical_lines(text)))
     parsed = ParsedFile(path=str(path), format="ical", skipped=list(scan.skipped))
-    line_of = _event_lines(events, scan.events, parsed.skipped)
-    lines_of = dict(zip(map(id, events), scan.events, strict=True))  # each VEVENT's lines, while events live
+    calendars, scanned = _read_calendars(path, scan.text, scan.events, parsed.skipped)
+    events = [event for calendar in calendars for event in calendar.walk("VEVENT")]
+    line_of = _event_lines(events, scanned, parsed.skipped)
+    lines_of = dict(zip(map(id, events), scanned, strict=True))  # each VEVENT's lines, while events live
     events = _from_earliest(calendars, events, lines_of, parsed.skipped)
     _drop_rules_that_never_occur(events, lines_of, parsed.skipped)
     owner = frozenset(normalize_email(e) for e in options.owner_emails)
     kept: list[tuple[Activity, list[_Person]]] = []
     # Occurrences are shallow copies: the ATTENDEE list of a series is one object, read once.
     people_of: dict[tuple[int, int], list[_Person]] = {}
-    for occurrence in _occurrences(path, calendars, events, _until(options), line_of, parsed.skipped):
+    until, written = _until(options), _written(calendars)
+    for occurrence in _occurrences(path, calendars, events, (until, written, _open_ended(events)), line_of,
+                                   parsed.skipped):
         uid = str(occurrence["UID"])
         line = line_of.get((uid, _recurrence_key(occurrence)), line_of[uid])  # a moved instance, else its series
         key = (id(occurrence.get("ATTENDEE")), id(occurrence.get("ORGANIZER")))
@@ -254,7 +376,9 @@ def parse(path: Path, options: ParseOptions) -> ParsedFile:
     return parsed
 
 
-def _read_calendars(path: Path, text: str, scanned: list[_EventLines]) -> list[icalendar.Calendar]:
+def _read_calendars(path: Path, text: str, scanned: list[_EventLines],
+                    skipped: list[tuple[int, str]]) -> tuple[list[icalendar.Calendar], list[_EventLines]]:
+    """The calendars in ``text``, less the events whose start cannot be read; and the lines of those kept."""
     # Resets icalendar's process-wide VTIMEZONE cache (see the module docstring).
     icalendar.use_zoneinfo()
     try:
@@ -262,22 +386,50 @@ def _read_calendars(path: Path, text: str, scanned: list[_EventLines]) -> list[i
     except ValueError as e:
         raise LoadError(str(path), None, f"unreadable calendar: {e}") from None
     events = [event for calendar in calendars for event in calendar.walk("VEVENT")]
-    for event, lines in zip(events, scanned, strict=True):
-        _check_event(path, event, lines)
-    # After the checks: x_wr_timezone copies the events it changes, and copies lose ``errors``.
-    return [x_wr_timezone.to_standard(calendar) for calendar in calendars]
+    unplaced = {id(event) for event, lines in zip(events, scanned, strict=True)
+                if not _repair_event(event, lines, skipped)}
+    if unplaced:
+        _take_out(calendars, unplaced)
+        scanned = [lines for event, lines in zip(events, scanned) if id(event) not in unplaced]
+    # After the repairs: x_wr_timezone copies the events it changes, and copies lose ``errors``.
+    return [x_wr_timezone.to_standard(calendar) for calendar in calendars], scanned
 
 
-def _check_event(path: Path, event, lines: _EventLines) -> None:
-    """Refuse timing properties icalendar could not read; give a UID to events without one.
+# A timing property icalendar could not read, by what is left out for it: without a start (or
+# the slot of a moved instance) the event is nowhere in time; without the rest it still is.
+_EVENT_NEEDS = frozenset({"DTSTART", "RECURRENCE-ID"})
 
-    The UID made up is a hash of the event, so it is the same on every import.
+
+def _repair_event(event, lines: _EventLines, skipped: list[tuple[int, str]]) -> bool:
+    """Whether ``event`` can be placed in time, its unreadable timing properties taken out (each
+    said in ``skipped`` at its line); and a UID given to an event without one.
+
+    A bad value is a bad value, not a bad file: an RRULE that cannot be read leaves the event
+    once (its first occurrence), a DTEND or an EXDATE that cannot be read is left out; only an
+    unreadable DTSTART leaves the event out. The UID made up is a hash of the event, so it is
+    the same on every import.
     """
     for name, message in event.errors:
-        if name.upper() in _TIMING:
-            raise LoadError(str(path), lines.properties.get(name.upper(), lines.line), f"{name}: {message}")
+        name = name.upper()
+        if name not in _TIMING:
+            continue
+        line = lines.properties.get(name, lines.line)
+        if name in _EVENT_NEEDS:
+            skipped.append((line, f"{name}: {message}: {_summary(event)!r} left out"))
+            return False
+        kept_as = "kept as one event (its first occurrence)" if name in ("RRULE", "RDATE") else "kept"
+        skipped.append((line, f"{name} left out ({message}): {_summary(event)!r} {kept_as}"))
+        event.pop(name, None)
     if "UID" not in event:
         event["UID"] = "sha1:" + digest(event.to_ical().decode())
+    return True
+
+
+def _take_out(calendars: list, leaving: set[int]) -> None:
+    """Take the components whose ``id`` is in ``leaving`` out of ``calendars``."""
+    for calendar in calendars:
+        for component in calendar.walk():
+            component.subcomponents = [c for c in component.subcomponents if id(c) not in leaving]
 
 
 def _event_lines(events: list, scanned: list[_EventLines], skipped: list[tuple[int, str]]) -> dict:
@@ -306,9 +458,7 @@ def _from_earliest(calendars: list, events: list, lines_of: dict[int, _EventLine
         if id(event) in early:
             skipped.append((lines_of[id(event)].line, f"starts {_instant(event['DTSTART'].dt).date().isoformat()}, "
                                                       f"before {EARLIEST.isoformat()}: {_summary(event)!r} left out"))
-    for calendar in calendars:
-        for component in calendar.walk():
-            component.subcomponents = [c for c in component.subcomponents if id(c) not in early]
+    _take_out(calendars, early)
     return [event for event in events if id(event) not in early]
 
 
@@ -354,12 +504,16 @@ def _never_occurs(rule, start: date | datetime) -> bool:
         return False
 
 
-def _occurrences(path: Path, calendars: list, events: list, until: datetime, line_of: dict, skipped: list):
-    """Every occurrence from the first event's start up to ``until``, series by series, within the caps.
+def _occurrences(path: Path, calendars: list, events: list, span: tuple[datetime, datetime | None, set[str]],
+                 line_of: dict, skipped: list):
+    """Every occurrence from the first event's start up to ``until``, series by series, within the
+    caps; the repeats of a series without end (UIDs ``open_ended``) only up to when the file was
+    ``written`` (``_series_until``).
 
     A series that cannot be expanded (a rule the library refuses, a time out of its range) is left
     out with its line: the rest of the calendar is still read.
     """
+    until, written, open_ended = span
     start = min((_instant(event["DTSTART"].dt) for event in events), default=until)
     if start >= until:
         return
@@ -374,13 +528,14 @@ def _occurrences(path: Path, calendars: list, events: list, until: datetime, lin
             people = people_in.get(str(series.uid), 1)
             cap = min(MAX_OCCURRENCES_PER_EVENT, 1 + budget // people)
             try:
-                stop = _stop(series, until, cap)
+                series_until = _series_until(series, until, written) if str(series.uid) in open_ended else until
+                stop = _stop(series, series_until, cap)
                 found = list(itertools.islice(series.between(start, stop), cap))
             except _EXPANSION_ERRORS as e:
                 skipped.append((line_of[str(series.uid)], f"recurring event cannot be expanded ({e}): left out"))
                 continue
             budget -= max(len(found) - 1, 0) * people
-            if stop < until:
+            if stop < series_until:
                 why = (f"Kith's cap of {MAX_OCCURRENCES_PER_EVENT:,} occurrences per event"
                        if cap == MAX_OCCURRENCES_PER_EVENT else
                        f"Kith's cap of {MAX_RECURRING_ATTENDANCES:,} people in recurring occurrences per file")
@@ -442,6 +597,47 @@ def _until(options: ParseOptions) -> datetime:
     return utc(options.until) if options.until else clock.now()
 
 
+def _open_ended(events: list) -> set[str]:
+    """The UIDs of the series with a rule that has no end (neither COUNT nor UNTIL)."""
+    return {str(event["UID"]) for event in events for rule in _all(event.get("RRULE"))
+            if "COUNT" not in rule and "UNTIL" not in rule}
+
+
+def _series_until(series, until: datetime, written: datetime | None) -> datetime:
+    """Up to when a series without end is read: its repeats up to when the file was ``written``,
+    its first occurrence up to ``until`` (``options.until``, else now).
+
+    A calendar says what was planned when it was exported, no more: a weekly meeting with no
+    end, exported in 2019 and imported in 2026, would otherwise become seven years of meetings
+    nobody knows happened (the series may have ended the week after). A series with a COUNT or
+    an UNTIL says itself when it ends, and a meeting planned for after the export (an
+    invitation, stamped when it was sent) is one the file does say: those are read as planned,
+    up to ``until``. When the file was written is the latest DTSTAMP, LAST-MODIFIED
+    or CREATED in it (``_written``: Google and Outlook stamp every event with the export's time,
+    a CalDAV store with each event's last change, so the latest is when the calendar last changed).
+    """
+    if written is None or written >= until:
+        return until
+    first = next(iter(heapq.merge(*getattr(series.recurrence, "rrules", ()))), None)
+    if first is None:  # moved instances of a series not in the file: each is an event of its own
+        return until
+    return min(until, max(written, _instant(first) + timedelta(seconds=1)))
+
+
+_STAMPS = ("DTSTAMP", "LAST-MODIFIED", "CREATED")
+
+
+def _written(calendars: list) -> datetime | None:
+    """The latest time stamp in ``calendars`` (``_STAMPS``), None if none is readable."""
+    stamps = [_instant(value.dt) for calendar in calendars for component in calendar.walk()
+              for name in _STAMPS for value in _all(component.get(name)) if isinstance(getattr(value, "dt", None), date)]
+    return max(stamps, default=None)
+
+
+def _all(value) -> list:
+    return value if isinstance(value, list) else [] if value is None else [value]
+
+
 def _instant(value: date | datetime) -> datetime:
     """A DATE is midnight UTC; a floating time is taken as UTC."""
     if not isinstance(value, datetime):
@@ -482,6 +678,8 @@ def _person(address, owner: frozenset[str], organizer: bool) -> _Person | None:
     email = normalize_email(str(email)) if email else None
     if email and not is_email(email):
         email = None  # "mailto:" with something that is no address: known by name, if at all
+    if email and _is_no_one(email):
+        return None
     name = str(params.get("CN", "")).strip() or None
     if name and "@" in name:  # Google repeats the address as CN when it knows no name
         name = None
@@ -492,6 +690,12 @@ def _person(address, owner: frozenset[str], organizer: bool) -> _Person | None:
     else:
         return None
     return _Person(ref, email, name, str(params.get("PARTSTAT", "")).upper() == "DECLINED", organizer)
+
+
+def _is_no_one(email: str) -> bool:
+    """Whether ``email`` is a calendar, a room or a list rather than a person (``_NOT_A_PERSON``)."""
+    local, _, domain = email.rpartition("@")
+    return bool(_CALENDAR_DOMAIN.search(domain) or _NOT_A_PERSON.fullmatch(local))
 
 
 def _skip_reason(event, people: list[_Person]) -> str | None:

@@ -48,11 +48,28 @@ class ImportResult:
         return s
 
 
+def region_of(e164: str) -> str | None:
+    """``+447700900123`` → ``GB``: the country a phone number belongs to (None if none)."""
+    import phonenumbers  # imported here: only reading phones needs it
+
+    try:
+        return phonenumbers.region_code_for_number(phonenumbers.parse(e164)) or None
+    except phonenumbers.NumberParseException:
+        return None
+
+
 def options_for(store, default_region: str | None = None, max_bytes: int | None = MAX_FILE_BYTES, *,
                 mail_subjects: bool = False, progress=None) -> ParseOptions:
-    """Parse options that know the owner, so files can say "me"."""
+    """Parse options that know the owner, so files can say "me".
+
+    Numbers without a country code are read in ``default_region``, or else in the country of
+    your own first phone: an address book holds mostly numbers of the country its owner lives in.
+    Without either they are skipped, with the advice to say which country (never a guess).
+    """
     owner = store.owner()
     details = store.person(owner["id"]) if owner else None
+    if default_region is None and details and details.person.phones:
+        default_region = region_of(details.person.phones[0])
     return ParseOptions(default_region=default_region,
                         owner_emails=frozenset(details.person.emails) if details else frozenset(),
                         owner_name=details.person.name if details else None,

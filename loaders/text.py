@@ -10,6 +10,8 @@ ends a line too, as it does for the CSV reader and the vCard/iCalendar unfolding
   no guess;
 - otherwise Windows-1252, as Outlook writes its CSV, unless the format's standard says UTF-8
   only (vCard 4, iCalendar: ``utf8_only``), where guessing would garble names quietly;
+- or, for a format whose values each say their encoding (vCard 2.1/3.0 ``CHARSET=``), the bytes
+  kept as they are (``decode_deferred``) and each value decoded on its own (``decode_value``);
 - a file with well-formed UTF-8 sequences *and* invalid bytes is mixed or damaged UTF-8, and
   refused: reading it as Windows-1252 would garble every accent it has;
 - a NUL byte or a control character no text export holds means binary data, refused.
@@ -227,6 +229,61 @@ def _decode_legacy(data: bytes, where: str, bad: int, utf8_only: bool) -> str:
         return data.decode(LEGACY_ENCODING)
     except UnicodeDecodeError:
         raise LoadError(where, _line_at_byte(data, bad), "neither UTF-8 nor Windows-1252 text") from None
+
+
+def decode_deferred(data: bytes, where: str) -> tuple[str, bool]:
+    """``data`` as text, and whether it is still *bytes*: a file that is neither UTF-8 nor UTF-16
+    comes back as Latin-1 (one character per byte, so nothing is lost), for its values to be
+    decoded one by one by ``decode_value``.
+
+    For formats whose values say their own encoding (vCard 2.1/3.0's ``CHARSET=`` parameter): one
+    file may hold values in several, so no single encoding of the whole file is right. Binary data
+    is refused as by ``decode``.
+    """
+    if utf16_encoding(data):
+        return decode(data, where), False
+    try:
+        text, deferred = data.decode("utf-8-sig"), False
+    except UnicodeDecodeError:
+        text, deferred = data.decode("latin-1"), True
+    _refuse_control(text, where)  # NUL and C0 controls are the same bytes in Latin-1: binary is still refused
+    return text, deferred
+
+
+def decode_value(raw: bytes, charset: str | None = None) -> str:
+    """One value's bytes as text: in ``charset`` if it names one Python knows, else UTF-8, else
+    Windows-1252.
+
+    Raises ValueError for a value that is in none of them, or that is UTF-8 with a broken
+    character (reading it as Windows-1252 would garble every accent it has): the value is
+    skipped by the caller, the rest of the file is still read.
+    """
+    encoding = _known_encoding(charset)
+    if encoding and encoding != "utf-8":
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError as e:
+            raise ValueError(f"not {charset} text (byte 0x{raw[e.start]:02x})") from None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        if _UTF8_SEQUENCE.search(raw):  # UTF-8 with a broken character: no other reading is right
+            raise ValueError(f"damaged UTF-8 (byte 0x{raw[e.start]:02x})") from None
+        bad = raw[e.start]
+    try:
+        return raw.decode(LEGACY_ENCODING)
+    except UnicodeDecodeError:
+        raise ValueError(f"neither UTF-8 nor Windows-1252 text (byte 0x{bad:02x})") from None
+
+
+def _known_encoding(charset: str | None) -> str | None:
+    """Python's name for ``charset`` (``windows-1252`` -> ``cp1252``), None for one it does not know."""
+    if not charset:
+        return None
+    try:
+        return codecs.lookup(charset.strip().strip('"')).name
+    except LookupError:
+        return None
 
 
 # -- a file line by line, without holding it ---------------------------------------------

@@ -5,26 +5,39 @@ and its text decoding cuts values at the first unescaped comma (``NOTE:Met at
 a conference, London`` comes back as ``Met at a conference``). So this module
 does the file-level work itself, keeping line numbers:
 
-1. ``loaders.text.read_text``: the file as UTF-8 only (vCard's standard
-   says so); binary data is refused at its line.
+1. ``_read``: the file as text. vCard 4.0 is UTF-8 by its standard; vCard
+   2.1 and 3.0 files from Windows phones and mail programs are often in the
+   computer's code page (German, Greek, Polish …), and say so per property
+   (``N;CHARSET=ISO-8859-7:…``) or not at all. So a file that is not UTF-8
+   is kept as bytes (``text.decode_deferred``) and each value is decoded on
+   its own: its CHARSET, else UTF-8, else Windows-1252 (``text.decode_value``).
+   Binary data is refused at its line.
 2. ``loaders.content_lines.logical_lines``: unfolding (continuation lines,
    vCard 2.1 quoted-printable soft breaks and unindented base64 blocks), each
    logical line remembering the physical line it starts on.
-3. ``_cards``: BEGIN:VCARD / END:VCARD blocks, each line parsed by vobject
-   (which also decodes quoted-printable), errors named by physical line.
+3. ``_cards``: BEGIN:VCARD / END:VCARD blocks, each line parsed by vobject,
+   quoted-printable decoded here (vobject would decode it as UTF-8 whatever
+   the CHARSET, and fail on one stray byte).
 4. ``_contact``: one card to one ``Contact``; odd values go to ``skipped``.
 
-Steps 1 and 2 are shared with ``loaders/ical.py``: iCalendar uses the same
-content-line syntax.
+What is refused and what is skipped: a file is refused only when it is no
+vCard file, or cannot be read as a whole (binary data, no card at all). A
+value that does not decode, a line that is no property line, a card never
+ended, stray text between cards: each is left out with its line and reason
+in ``skipped``, and the other cards are read.
+
+Step 2 is shared with ``loaders/ical.py``: iCalendar uses the same content-line
+syntax (but is UTF-8 only: it has no CHARSET parameter).
 """
 
 from __future__ import annotations
 
+import codecs
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from vobject.base import ContentLine, ParseError, textLineToContentLine
+from vobject.base import ContentLine, ParseError, parseLine
 from vobject.icalendar import stringToTextValues
 
 from graph.model import Birthday, normalize_email, normalize_phone
@@ -33,7 +46,7 @@ from loaders.content_lines import LogicalLine, logical_lines
 from loaders.ids import UniqueIds, digest
 from loaders.limits import MAX_LINE_CHARS
 from loaders.records import Contact, LoadError, ParsedFile, ParseOptions
-from loaders.text import read_text
+from loaders.text import decode, decode_deferred, decode_value, read_bytes
 
 SOURCE = "vcard"
 
@@ -43,6 +56,29 @@ _BINARY_PROPERTIES = {"PHOTO", "LOGO", "SOUND", "KEY"}  # never read, so never d
 _CHILD_LABELS = {"child", "son", "daughter"}
 _DROPPED_CATEGORIES = {"mycontacts"}  # Google's "all contacts" system group
 _BDAY = re.compile(r"(?:(\d{4})-?|--)(\d{2})-?(\d{2})")
+_VERSION_4 = re.compile(r"^VERSION:\s*4", re.I | re.M)
+_QUOTED_PRINTABLE = "QUOTED-PRINTABLE"
+
+
+class _BadLine(ValueError):
+    """A property line left out: its reason goes to ``skipped`` with its line."""
+
+
+# =============================================================================
+# Bytes to text
+# =============================================================================
+
+def _read(path: Path, options: ParseOptions) -> tuple[str, bool]:
+    """The file's text, and whether its values are still bytes to decode one by one (``decode_value``).
+
+    A vCard 4.0 file must be UTF-8 (RFC 6350): one that is not is refused, as before, rather
+    than read in a guessed code page.
+    """
+    data = read_bytes(path, options.max_bytes)
+    text, deferred = decode_deferred(data, str(path))
+    if deferred and _VERSION_4.search(text):
+        decode(data, str(path), utf8_only=True)  # raises: "not UTF-8 text", at the line
+    return text, deferred
 
 
 # =============================================================================
@@ -75,43 +111,89 @@ class _Card:
         return next(iter(self.all(name)), None)
 
 
-def _cards(path: Path, lines: list[LogicalLine]) -> list[_Card]:
-    """Split logical lines into cards, parsing each property line with vobject."""
+def _cards(path: Path, lines: list[LogicalLine], deferred: bool, skipped: list[tuple[int, str]]) -> list[_Card]:
+    """Split logical lines into cards, parsing each property line with vobject.
+
+    A card never ended is left out (with its line in ``skipped``), the complete ones kept; a file
+    without one complete card is refused: it is cut short, or no vCard file.
+    """
     cards: list[_Card] = []
     card: _Card | None = None
+    unfinished: tuple[int, str] | None = None  # the first card never ended, if no card is complete
     for number, text in lines:
         name, value = _property_name(text), _line_value(text)
         if name == "BEGIN" and value == "VCARD":
             if card:
-                raise LoadError(str(path), card.line, f"BEGIN:VCARD has no END:VCARD (next card begins at line {number})")
+                unfinished = unfinished or (card.line, f"BEGIN:VCARD has no END:VCARD (next card begins at line {number})")
+                skipped.append((card.line, f"BEGIN:VCARD has no END:VCARD (next card begins at line {number}): "
+                                           "card left out"))
             card = _Card(number)
         elif name == "END" and value == "VCARD":
-            if not card:
-                raise LoadError(str(path), number, "END:VCARD without BEGIN:VCARD")
-            cards.append(card)
+            if card:
+                cards.append(card)
+            else:
+                skipped.append((number, "END:VCARD without BEGIN:VCARD: left out"))
             card = None
         elif not card:
-            raise LoadError(str(path), number, f"text outside a BEGIN:VCARD … END:VCARD block: {text[:60]!r}")
+            if text.strip():
+                skipped.append((number, f"text outside a BEGIN:VCARD … END:VCARD block left out: {text[:60]!r}"))
         elif name not in _BINARY_PROPERTIES:
             if len(text) > MAX_LINE_CHARS:
                 raise LoadError(str(path), number, f"{name} line is {len(text):,} characters long, more than the "
                                                    f"{MAX_LINE_CHARS:,} Kith reads: a damaged or hostile file")
-            card.properties.append(_property(path, number, text))
+            try:
+                card.properties.append(_property(number, text, deferred))
+            except _BadLine as e:
+                skipped.append((number, f"{name or 'line'} left out: {e}"))
     if card:
-        raise LoadError(str(path), card.line, "BEGIN:VCARD has no END:VCARD")
+        unfinished = unfinished or (card.line, "BEGIN:VCARD has no END:VCARD")
+        skipped.append((card.line, "BEGIN:VCARD has no END:VCARD (the file ends inside it: cut short?): "
+                                   "card left out"))
     if not cards:
-        raise LoadError(str(path), 1, "no vCard in this file (no BEGIN:VCARD)")
+        raise LoadError(str(path), *unfinished) if unfinished else LoadError(
+            str(path), 1, "no vCard in this file (no BEGIN:VCARD)")
     return cards
 
 
-def _property(path: Path, number: int, text: str) -> ContentLine:
+def _property(number: int, text: str, deferred: bool) -> ContentLine:
+    """One property line as vobject's ContentLine, its value decoded to text.
+
+    Raises ``_BadLine`` for a line that is no property line, or a value that does not decode.
+    """
     try:
-        return textLineToContentLine(text, number)
+        name, params, value, group = parseLine(text, number)
     except ParseError:
-        raise LoadError(str(path), number, f"not a vCard property line: {text[:60]!r}") from None
-    except (UnicodeDecodeError, LookupError) as e:
-        # vobject decodes quoted-printable values here, with the line's CHARSET.
-        raise LoadError(str(path), number, f"quoted-printable value does not decode ({e})") from None
+        raise _BadLine(f"not a vCard property line: {text[:60]!r}") from None
+    params, quoted_printable = _without_quoted_printable(params)
+    charset = next((p[1] for p in params if len(p) > 1 and p[0].upper() == "CHARSET"), None)
+    try:
+        if quoted_printable:
+            raw = codecs.decode(value.encode("latin-1" if deferred else "utf-8"), "quopri")
+            value = decode_value(raw, charset)
+        elif deferred and not value.isascii():
+            value = decode_value(value.encode("latin-1"), charset)
+    except ValueError as e:  # binascii.Error (bad quoted-printable) is a ValueError too
+        raise _BadLine(f"value does not decode: {e}") from None
+    return ContentLine(name, params, value, group, encoded=True, lineNumber=number)
+
+
+def _without_quoted_printable(params: list[list[str]]) -> tuple[list[list[str]], bool]:
+    """``params`` less ``ENCODING=QUOTED-PRINTABLE`` (or 2.1's bare ``QUOTED-PRINTABLE``), and whether it was there.
+
+    Any case: vobject only knows it in capitals, and would leave ``=C3=A9`` in a name.
+    """
+    kept, found = [], False
+    for param in params:
+        values = [v for v in param[1:] if v.upper() != _QUOTED_PRINTABLE]
+        if len(param) == 1 and param[0].upper() == _QUOTED_PRINTABLE:
+            found = True
+        elif param[0].upper() == "ENCODING" and len(values) < len(param) - 1:
+            found = True
+            if values:
+                kept.append([param[0], *values])
+        else:
+            kept.append(param)
+    return kept, found
 
 
 # =============================================================================
@@ -119,8 +201,9 @@ def _property(path: Path, number: int, text: str) -> ContentLine:
 # =============================================================================
 
 def parse(path: Path, options: ParseOptions) -> ParsedFile:
-    cards = _cards(path, logical_lines(read_text(path, utf8_only=True, max_bytes=options.max_bytes)))
+    text, deferred = _read(path, options)
     parsed = ParsedFile(path=str(path), format="vcard")
+    cards = _cards(path, logical_lines(text), deferred, parsed.skipped)
     # Two cards with one id (a repeated UID, two "Sam"s with no email) stay two contacts;
     # vCard ids have always been numbered "#2", "#3" …, and ids must not change.
     card_ids = UniqueIds(separator="#")
@@ -129,6 +212,7 @@ def parse(path: Path, options: ParseOptions) -> ParsedFile:
         if contact:
             contact.source_id = card_ids(contact.source_id)
             parsed.contacts.append(contact)
+    parsed.skipped.sort()  # in file order: a card's values are checked after its lines
     return parsed
 
 
@@ -235,8 +319,16 @@ def _phones(card: _Card, region: str | None, skipped: list[tuple[int, str]]) -> 
         try:
             phones.append(normalize_phone(value, region))
         except ValueError as e:
-            skipped.append((prop.lineNumber, f"TEL: {e}"))
+            skipped.append((prop.lineNumber, f"TEL: {_phone_problem(value, region, e)}"))
     return unique(phones)
+
+
+def _phone_problem(value: str, region: str | None, error: ValueError) -> str:
+    """Why a phone was left out; for one without a country code, how to have it read."""
+    if region is None and not value.strip().startswith("+"):
+        return (f"{value!r} has no country code: say which country such numbers are in with "
+                "`kith import --default-region US` (or GB, DE …)")
+    return str(error)
 
 
 def _birthday(card: _Card, skipped: list[tuple[int, str]]) -> Birthday | None:

@@ -256,36 +256,43 @@ def test_phone_without_default_region_is_skipped_not_guessed(tmp_path):
 # vCard: malformed files
 # =============================================================================
 
-def test_begin_without_end_names_the_open_card(tmp_path):
+def test_card_cut_off_at_the_end_is_left_out_and_the_others_kept(tmp_path):
     path = write(tmp_path, "open.vcf", GOOGLE + "BEGIN:VCARD\nVERSION:3.0\nFN:Cut off\n")
-    error = load_error(vcard.parse, path)
-    assert error.line == 15 and "no END:VCARD" in str(error)
-    assert str(error).startswith(f"{path}:15: ")
+    parsed = vcard.parse(path, GB)
+    assert [c.name for c in parsed.contacts] == ["Priya Raman"]
+    assert (15, "BEGIN:VCARD has no END:VCARD (the file ends inside it: cut short?): card left out") \
+        in parsed.skipped
 
 
-def test_missing_end_before_next_card(tmp_path):
+def test_file_whose_only_card_is_cut_off_is_refused(tmp_path):
+    error = load_error(vcard.parse, write(tmp_path, "open.vcf", "BEGIN:VCARD\nVERSION:4.0\nFN:Cut off\n"))
+    assert error.line == 1 and "BEGIN:VCARD has no END:VCARD" in str(error)
+
+
+def test_missing_end_before_next_card_leaves_out_that_card(tmp_path):
     path = write(tmp_path, "missing.vcf", "BEGIN:VCARD\nVERSION:3.0\nFN:A\n" + GOOGLE.lstrip())
-    error = load_error(vcard.parse, path)
-    assert error.line == 1 and "next card begins at line 4" in str(error)
+    parsed = vcard.parse(path, GB)
+    assert [c.name for c in parsed.contacts] == ["Priya Raman"]
+    assert (1, "BEGIN:VCARD has no END:VCARD (next card begins at line 4): card left out") in parsed.skipped
 
 
-def test_garbage_line_inside_a_card_after_folded_lines(tmp_path):
+def test_garbage_line_inside_a_card_is_left_out_with_its_line(tmp_path):
     text = IPHONE.replace("CATEGORIES:Friends,PyCon", "CATEGORIES:Friends,PyCon\nthis line is not a property")
-    path = write(tmp_path, "garbage.vcf", text)
-    error = load_error(vcard.parse, path)
-    assert error.line == line_of(text, "this line is not a property") > 1000
-    assert "not a vCard property line" in str(error)
+    parsed = vcard.parse(write(tmp_path, "garbage.vcf", text), GB)
+    assert parsed.contacts[0].name == "Ana Souza"
+    (line, reason), = [s for s in parsed.skipped if "not a vCard property line" in s[1]]
+    assert line == line_of(text, "this line is not a property") > 1000
 
 
-def test_end_without_begin(tmp_path):
-    error = load_error(vcard.parse, write(tmp_path, "end.vcf", GOOGLE + "END:VCARD\n"))
-    assert error.line == 15 and "without BEGIN" in str(error)
+def test_end_without_begin_is_left_out(tmp_path):
+    parsed = vcard.parse(write(tmp_path, "end.vcf", GOOGLE + "END:VCARD\n"), GB)
+    assert len(parsed.contacts) == 1 and (15, "END:VCARD without BEGIN:VCARD: left out") in parsed.skipped
 
 
 @pytest.mark.parametrize("data, line", [
     (b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:A\x00\x01\x02\r\nEND:VCARD\r\n", 3),
-    (b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Jos\xe9\r\nEND:VCARD\r\n", 3),  # Latin-1, not UTF-8
-    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", 1),
+    (b"BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Jos\xe9\r\nEND:VCARD\r\n", 3),  # vCard 4 is UTF-8 only
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", 2),  # its first control byte, 0x1a
 ])
 def test_binary_data_is_refused_at_its_line(tmp_path, data, line):
     path = tmp_path / "binary.vcf"
@@ -293,10 +300,72 @@ def test_binary_data_is_refused_at_its_line(tmp_path, data, line):
     assert load_error(vcard.parse, path).line == line
 
 
-def test_undecodable_quoted_printable(tmp_path):
+def test_damaged_utf8_quoted_printable_value_is_left_out(tmp_path):
+    text = ("BEGIN:VCARD\nVERSION:2.1\nFN:José\nORG;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:=C3=91=C3=91=80\n"
+            "TITLE:Chef\nEND:VCARD\n")
+    parsed = vcard.parse(write(tmp_path, "qp.vcf", text), GB)
+    (contact,) = parsed.contacts
+    assert (contact.name, contact.company, contact.title) == ("José", None, "Chef")
+    assert parsed.skipped == [(4, "ORG left out: value does not decode: damaged UTF-8 (byte 0x80)")]
+
+
+def test_quoted_printable_declared_utf8_but_in_windows_1252(tmp_path):
     text = "BEGIN:VCARD\nVERSION:2.1\nFN;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:Jos=E9\nEND:VCARD\n"
-    error = load_error(vcard.parse, write(tmp_path, "qp.vcf", text))
-    assert error.line == 3 and "quoted-printable" in str(error)
+    assert vcard.parse(write(tmp_path, "qp.vcf", text), GB).contacts[0].name == "José"
+
+
+def test_quoted_printable_in_the_declared_charset(tmp_path):
+    text = ("BEGIN:VCARD\nVERSION:2.1\nN;CHARSET=ISO-8859-7;ENCODING=QUOTED-PRINTABLE:=D0=E1=F0=DC=F2;=C3=E9=FE=F1=E3=EF"
+            "\nFN;charset=windows-1250;encoding=quoted-printable:Piotr Iksi=F1ski\nEND:VCARD\n")
+    (contact,) = vcard.parse(write(tmp_path, "qp.vcf", text), GB).contacts
+    assert (contact.family_name, contact.given_name, contact.name) == ("Παπάς", "Γιώργο", "Piotr Iksiński")
+
+
+def test_ansi_vcard_21_is_read_in_its_charset_or_windows_1252(tmp_path):
+    path = tmp_path / "ansi.vcf"
+    path.write_bytes("BEGIN:VCARD\r\nVERSION:2.1\r\nN;CHARSET=windows-1252:Doë;John\r\nFN:Jürgen Müller\r\n"
+                     "END:VCARD\r\nBEGIN:VCARD\r\nVERSION:3.0\r\nFN;CHARSET=ISO-8859-7:Νίκος\r\nEND:VCARD\r\n"
+                     .encode("cp1252", errors="ignore").replace(b"FN;CHARSET=ISO-8859-7:",
+                                                                b"FN;CHARSET=ISO-8859-7:" + "Νίκος".encode("iso-8859-7")))
+    parsed = vcard.parse(path, GB)
+    assert [(c.name, c.family_name) for c in parsed.contacts] == [("Jürgen Müller", "Doë"), ("Νίκος", None)]
+
+
+def test_iphone_cr_cr_lf_line_ends_unfold(tmp_path):
+    path = tmp_path / "iphone.vcf"
+    text = IPHONE.lstrip("\n").replace("\n", "\r\r\n")
+    path.write_bytes(text.encode())
+    parsed, crlf = vcard.parse(path, GB), vcard.parse(write(tmp_path, "crlf.vcf", IPHONE), GB)
+    assert (parsed.contacts[0].name, parsed.contacts[0].nickname) == ("Ana Souza", "Aninha")
+    assert [c.__dict__ for c in parsed.contacts] == [c.__dict__ for c in crlf.contacts]
+    assert parsed.skipped == crlf.skipped
+
+
+def test_quoted_printable_soft_break_before_a_blank_line_or_the_end(tmp_path):
+    text = ("BEGIN:VCARD\nVERSION:2.1\nFN:Ana\nNOTE;ENCODING=QUOTED-PRINTABLE:first line=0D=0Asecond=\n\n"
+            "TITLE:Chef\nEND:VCARD\nBEGIN:VCARD\nVERSION:2.1\nFN:Bob\nNOTE;ENCODING=QUOTED-PRINTABLE:cut=\n"
+            "END:VCARD\n")
+    parsed = vcard.parse(write(tmp_path, "qp.vcf", text), GB)
+    assert [(c.name, c.notes, c.title) for c in parsed.contacts] == [
+        ("Ana", "first line\nsecond", "Chef"), ("Bob", "cut", None)]
+    assert parsed.skipped == []
+
+
+def test_phone_without_country_code_says_how_to_fix_it(tmp_path):
+    text = "BEGIN:VCARD\nVERSION:3.0\nFN:Ana\nTEL:905-555-1234\nEND:VCARD\n"
+    parsed = vcard.parse(write(tmp_path, "tel.vcf", text), ParseOptions())
+    (line, reason), = parsed.skipped
+    assert line == 4 and "--default-region" in reason
+    assert vcard.parse(write(tmp_path, "tel.vcf", text), ParseOptions(default_region="US")).contacts[0].phones == [
+        "+19055551234"]
+
+
+def test_nickname_and_urls(tmp_path):
+    text = ("BEGIN:VCARD\nVERSION:3.0\nFN:Ana\nNICKNAME:Aninha,Nina\nitem1.URL:http\\://ana.example.com\n"
+            "URL;TYPE=work:https://acme.example\nEND:VCARD\n")
+    (contact,) = vcard.parse(write(tmp_path, "nick.vcf", text), GB).contacts
+    assert contact.nickname == "Aninha, Nina"
+    assert contact.urls == ["http://ana.example.com", "https://acme.example"]
 
 
 def test_file_without_cards(tmp_path):
@@ -706,36 +775,165 @@ def test_repeated_uid_is_reported_and_events_without_uid_get_stable_ids(tmp_path
 # iCalendar: malformed files
 # =============================================================================
 
-def test_vevent_without_dtstart(tmp_path):
+def test_vevent_without_dtstart_is_left_out(tmp_path):
     text = GOOGLE_CAL.replace("DTSTART:20240420T100000Z\n", "")
-    error = load_error(ical.parse, write(tmp_path, "nostart.ics", text))
-    assert error.line == 52 and "no DTSTART" in str(error)
+    parsed = ical.parse(write(tmp_path, "nostart.ics", text), OPTIONS)
+    assert (52, "VEVENT has no DTSTART: 'Dentist' left out") in parsed.skipped
+    assert len(parsed.activities) == 13
 
 
-def test_garbage_line_after_folded_lines(tmp_path):
+def test_garbage_line_after_folded_lines_is_left_out(tmp_path):
     text = GOOGLE_CAL.replace("SEQUENCE:0\n", "SEQUENCE:0\nthis is not a property\n")
-    error = load_error(ical.parse, write(tmp_path, "garbage.ics", text))
-    assert error.line == 27 and "not an iCalendar property line" in str(error)
+    parsed = ical.parse(write(tmp_path, "garbage.ics", text), OPTIONS)
+    assert (27, "not an iCalendar property line: 'this is not a property': left out") in parsed.skipped
+    assert len(parsed.activities) == 13
 
 
-def test_unreadable_start_time_names_its_line(tmp_path):
-    text = GOOGLE_CAL.replace("DTSTART:20240422T170000Z", "DTSTART:2024-04-22 5pm")
-    error = load_error(ical.parse, write(tmp_path, "badstart.ics", text))
-    assert error.line == 59 and "DTSTART" in str(error)
+def test_garbage_line_before_the_calendar_is_refused(tmp_path):
+    error = load_error(ical.parse, write(tmp_path, "garbage.ics", "hello\n" + GOOGLE_CAL.lstrip()))
+    assert error.line == 1 and "not an iCalendar property line" in str(error)
 
 
-def test_vevent_without_end(tmp_path):
+def test_unreadable_start_time_leaves_the_event_out_at_its_line(tmp_path):
+    text = GOOGLE_CAL.replace("DTSTART:20240423T170000Z", "DTSTART:2024-04-23 5pm")
+    parsed = ical.parse(write(tmp_path, "badstart.ics", text), OPTIONS)
+    (line, reason), = [s for s in parsed.skipped if "DTSTART" in s[1]]
+    assert line == 68 and reason.endswith("\"Bob's party\" left out")
+    assert len(parsed.activities) == 13
+
+
+def test_vevent_without_end_is_left_out(tmp_path):
     text = GOOGLE_CAL.replace("SUMMARY:Dentist\nEND:VEVENT\n", "SUMMARY:Dentist\n")
-    error = load_error(ical.parse, write(tmp_path, "noend.ics", text))
-    assert error.line == 52 and "BEGIN:VEVENT has no END:VEVENT" in str(error)
+    parsed = ical.parse(write(tmp_path, "noend.ics", text), OPTIONS)
+    assert (52, "BEGIN:VEVENT has no END:VEVENT (the next BEGIN:VEVENT is at line 57): 'Dentist' left out") \
+        in parsed.skipped
+    assert len(parsed.activities) == 13
 
 
-def test_calendar_without_end(tmp_path):
+def test_calendar_cut_inside_its_only_event_is_refused(tmp_path):
+    text = "BEGIN:VCALENDAR\nBEGIN:VEVENT\nDTSTART:20240101T100000Z\n"
+    error = load_error(ical.parse, write(tmp_path, "cut.ics", text))
+    assert error.line == 2 and "BEGIN:VEVENT has no END:VEVENT" in str(error)
+
+
+def test_calendar_without_end_is_read_with_a_note(tmp_path):
     text = GOOGLE_CAL.replace("END:VCALENDAR\n", "")
-    assert load_error(ical.parse, write(tmp_path, "open.ics", text)).line == 1
+    parsed = ical.parse(write(tmp_path, "open.ics", text), OPTIONS)
+    assert (1, "BEGIN:VCALENDAR has no END:VCALENDAR (the file ends: cut short?)") in parsed.skipped
+    assert len(parsed.activities) == 13
+
+
+def test_text_after_the_calendar_is_left_out(tmp_path):
+    parsed = ical.parse(write(tmp_path, "tail.ics", GOOGLE_CAL + "X-COMMENT:cached\n"), OPTIONS)
+    assert (76, "text after END:VCALENDAR left out: 'X-COMMENT:cached'") in parsed.skipped
+    assert len(parsed.activities) == 13
+
+
+ONE_MEETING = """
+BEGIN:VCALENDAR
+VERSION:2.0
+BEGIN:VEVENT
+UID:m1
+DTSTAMP:20240301T000000Z
+DTSTART:20240110T090000Z
+{extra}ATTENDEE;CN=Ana Souza:mailto:ana@example.com
+SUMMARY:Meeting
+END:VEVENT
+END:VCALENDAR
+"""
+
+
+def test_rrule_with_spaces_is_read(tmp_path):
+    text = ONE_MEETING.format(extra="RRULE:FREQ=DAILY;COUNT=5;BYDAY=MO, TU, WE,\n  TH, FR\n")
+    parsed = ical.parse(write(tmp_path, "exchange.ics", text), OPTIONS)
+    assert [a.at.day for a in parsed.activities] == [10, 11, 12, 15, 16] and parsed.skipped == []
+
+
+def test_unreadable_rrule_keeps_the_first_occurrence(tmp_path):
+    text = ONE_MEETING.format(extra="RRULE:FREQ=DAILY;BYDAY=XX\n")
+    parsed = ical.parse(write(tmp_path, "badrule.ics", text), OPTIONS)
+    assert [a.at for a in parsed.activities] == [datetime(2024, 1, 10, 9, tzinfo=UTC)]
+    (line, reason), = parsed.skipped
+    assert line == 7 and reason.startswith("RRULE left out (") and "kept as one event" in reason
+
+
+@pytest.mark.parametrize("extra", ["RDATE:20131210Z\n", "EXDATE:2013\n", "DTEND:20240110T25\n"])
+def test_unreadable_dates_are_left_out_with_their_line(tmp_path, extra):
+    parsed = ical.parse(write(tmp_path, "baddate.ics", ONE_MEETING.format(extra=extra)), OPTIONS)
+    assert len(parsed.activities) == 1
+    (line, reason), = parsed.skipped
+    assert line == 7 and reason.startswith(extra.split(":")[0] + " left out")
+
+
+def test_leading_space_in_a_date_is_read(tmp_path):
+    parsed = ical.parse(write(tmp_path, "space.ics", ONE_MEETING.format(extra="DTEND: 20240110T100000Z\n")), OPTIONS)
+    assert len(parsed.activities) == 1 and parsed.skipped == []
+
+
+def test_alarms_are_not_read(tmp_path):
+    alarm = "BEGIN:VALARM\nACTION:DISPLAY\nTRIGGER:PT-2H\nthis is no property\nEND:VALARM\n"
+    parsed = ical.parse(write(tmp_path, "alarm.ics", ONE_MEETING.format(extra=alarm)), OPTIONS)
+    assert len(parsed.activities) == 1 and parsed.skipped == []
+
+
+def test_bare_vevent_fragment(tmp_path):
+    text = "BEGIN:VEVENT\nUID:f1\nDTSTART:20240110T090000Z\nORGANIZER;CN=\"acme, ädmin\":mailto:adm@example.de\nEND:VEVENT\n"
+    assert ical.looks_like_fragment(textwrap.dedent(text))
+    assert not ical.looks_like_fragment("BEGIN:VTIMEZONE\nTZID:US/Pacific\nEND:VTIMEZONE\n")
+    parsed = ical.parse(write(tmp_path, "fragment.ics", text), OPTIONS)
+    assert [(c.name, c.emails) for c in parsed.contacts] == [("acme, ädmin", ["adm@example.de"])]
+    assert parsed.activities[0].line == 1
+
+
+@pytest.mark.parametrize("attendee", [
+    "ATTENDEE;CN=Team calendar:mailto:abc123@group.calendar.google.com",
+    "ATTENDEE;CN=Room 1:mailto:c_1889@resource.calendar.google.com",
+    "ATTENDEE:mailto:unknownorganizer@calendar.google.com",
+    "ATTENDEE;CN=Holidays:mailto:xyz@import.calendar.google.com",
+    "ATTENDEE;CUTYPE=GROUP;CN=Engineering:mailto:eng@example.com",
+    "ATTENDEE;CUTYPE=ROOM;CN=Boardroom:mailto:boardroom@example.com",
+    "ATTENDEE;CN=No reply:mailto:noreply@example.com",
+    "ATTENDEE;CN=All staff:mailto:all-staff@example.com",
+])
+def test_calendars_rooms_and_lists_are_no_one(tmp_path, attendee):
+    text = ONE_MEETING.format(extra=attendee + "\n").replace("ATTENDEE;CN=Ana Souza:mailto:ana@example.com\n", "")
+    parsed = ical.parse(write(tmp_path, "noone.ics", text), OPTIONS)
+    assert (parsed.activities, parsed.contacts) == ([], [])
+    assert parsed.skipped == [(3, "no other attendees: 'Meeting'")]
+
+
+def test_no_contacts_from_events_left_out(tmp_path):
+    text = ONE_MEETING.format(extra="STATUS:CANCELLED\n")
+    parsed = ical.parse(write(tmp_path, "cancelled.ics", text), OPTIONS)
+    assert (parsed.activities, parsed.contacts) == ([], [])
+
+
+def test_open_ended_series_stops_at_the_export_date(tmp_path):
+    # Exported (DTSTAMP) on 1 March: the weekly meeting with no end is read up to then, not up to ``until``.
+    parsed = ical.parse(write(tmp_path, "open.ics", ONE_MEETING.format(extra="RRULE:FREQ=WEEKLY\n")), OPTIONS)
+    assert [a.at.date().isoformat() for a in parsed.activities] == [
+        "2024-01-10", "2024-01-17", "2024-01-24", "2024-01-31", "2024-02-07", "2024-02-14", "2024-02-21",
+        "2024-02-28"]
+    bounded = ONE_MEETING.format(extra="RRULE:FREQ=WEEKLY;COUNT=12\n")
+    assert len(ical.parse(write(tmp_path, "count.ics", bounded), OPTIONS).activities) == 12  # it says its end
+
+
+def test_single_event_after_the_export_date_is_read(tmp_path):
+    text = ONE_MEETING.replace("DTSTAMP:20240301T000000Z", "DTSTAMP:20240101T000000Z")
+    assert len(ical.parse(write(tmp_path, "invite.ics", text.format(extra="")), OPTIONS).activities) == 1
 
 
 def test_binary_calendar(tmp_path):
     path = tmp_path / "binary.ics"
     path.write_bytes(b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\n\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\r\n")
     assert load_error(ical.parse, path).line == 3
+
+
+def test_an_event_inside_an_event_leaves_out_the_outer_one(tmp_path):
+    text = ONE_MEETING.format(extra="BEGIN:VEVENT\nUID:inner\nDTSTART:20240111T090000Z\n"
+                                    "ATTENDEE:mailto:bob@example.com\nEND:VEVENT\n")
+    parsed = ical.parse(write(tmp_path, "nested.ics", text), OPTIONS)
+    assert [a.source_id for a in parsed.activities] == ["inner/2024-01-11T09:00:00Z"]
+    assert parsed.skipped == [
+        (3, "BEGIN:VEVENT has no END:VEVENT (the next BEGIN:VEVENT is at line 7): the event (no SUMMARY) left out"),
+        (14, "END:VEVENT without BEGIN:VEVENT: left out")]
