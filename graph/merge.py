@@ -145,6 +145,9 @@ def merge_properties(keep: dict[str, Any], drop: dict[str, Any]) -> dict[str, An
         elif current != value:
             also = f"also_{key}"
             merged[also] = _union(merged.get(also) or [], value if isinstance(value, list) else [value])
+    if keep.get("connected_on") and drop.get("connected_on"):  # ISO dates: the earliest is when you connected
+        merged["connected_on"] = min(keep["connected_on"], drop["connected_on"])
+        merged["also_connected_on"] = [v for v in merged.get("also_connected_on") or [] if v != merged["connected_on"]]
     # An alternate equal to the value itself says nothing.
     for key in [k for k in merged if k.startswith("also_") and isinstance(merged[k], list)]:
         main = merged.get(key[len("also_"):])

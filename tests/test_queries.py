@@ -58,6 +58,9 @@ def test_every_statement_is_clean_neo4j_5():
 
 # Sample parameters for each statement: a new statement must add its own here.
 PARAMS = {
+    "CREATE_PEOPLE": {"rows": [{"id": "zn", "props": {"id": "zn", "name": "Zed New", "name_key": "zed new"}}]},
+    "CREATE_SOURCES": {"rows": [{"id": "google:y", "person": "ana", "source": "google", "file": "f.csv", "line": 3,
+                                 "fields": "{}"}], "at": T},
     "UPSERT_PEOPLE": {"rows": [{"id": "zz", "props": {"name": "Zed Zed", "name_key": "zed zed"}}]},
     "TAG_PEOPLE": {"rows": [{"person": "ana", "id": "tag:x", "name": "x"}]},
     "ADD_SKILLS": {"rows": [{"person": "ana", "id": "skill:x", "name": "x"}]},

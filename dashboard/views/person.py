@@ -52,8 +52,10 @@ left, right = st.columns([1, 1.4])
 with left:
     st.subheader("Details")
     facts = {
-        "Emails": ", ".join(p.emails), "Phones": ", ".join(p.phones),
-        "How you met": "; ".join(x for x in (p.met_how, p.met_where) if x), "Tags": ", ".join(p.tags),
+        "Goes by": p.nickname or "", "Emails": ", ".join(p.emails), "Phones": ", ".join(p.phones),
+        "Links": ", ".join(p.urls),
+        "How you met": "; ".join(x for x in (p.met_how, p.met_where) if x),
+        "Connected on": ui.day(p.connected_on) or "", "Tags": ", ".join(p.tags),
         "Good at": ", ".join(p.skills), "Looking for": ", ".join(p.needs), "Interests": ", ".join(p.interests),
         "Children": ", ".join(p.children), "Openers": "; ".join(p.openers),
         "Keep in touch": f"every {p.cadence_days} days" if p.cadence_days else "",
