@@ -143,6 +143,10 @@ def normalize_phone(text: str, region: str | None = None) -> str:
     try:
         number = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException as e:
+        digits = sum(ch.isdigit() for ch in text)  # a national number has 7 or more: '600' is no phone anywhere
+        if e.error_type == phonenumbers.NumberParseException.INVALID_COUNTRY_CODE and not region and digits >= 7:
+            raise ValueError(f"{text!r} has no country code: say which country such numbers are in "
+                             "(`kith import --default-region GB`, US, DE …)") from None
         raise ValueError(f"{text!r} is not a phone number ({e})") from None
     e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
     if not phonenumbers.is_possible_number(number):

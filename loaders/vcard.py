@@ -319,16 +319,8 @@ def _phones(card: _Card, region: str | None, skipped: list[tuple[int, str]]) -> 
         try:
             phones.append(normalize_phone(value, region))
         except ValueError as e:
-            skipped.append((prop.lineNumber, f"TEL: {_phone_problem(value, region, e)}"))
+            skipped.append((prop.lineNumber, f"TEL: {e}"))  # normalize_phone says how to fix it
     return unique(phones)
-
-
-def _phone_problem(value: str, region: str | None, error: ValueError) -> str:
-    """Why a phone was left out; for one without a country code, how to have it read."""
-    if region is None and not value.strip().startswith("+"):
-        return (f"{value!r} has no country code: say which country such numbers are in with "
-                "`kith import --default-region US` (or GB, DE …)")
-    return str(error)
 
 
 def _birthday(card: _Card, skipped: list[tuple[int, str]]) -> Birthday | None:
