@@ -83,7 +83,6 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-
 __all__ = [
     "DIRECT_KINDS",
     "MODEL_FEATURES",
@@ -234,10 +233,12 @@ def _mail_matrices(interactions, owner, nodes, max_group):
             continue
         msgs.append((at, [pos[p] for p in people if p != owner and p in pos], by, len(people)))
     order = sorted(range(len(msgs)), key=lambda k: msgs[k][0])
-    rank = np.empty(len(msgs)); rank[order] = np.arange(len(msgs))
+    rank = np.empty(len(msgs))
+    rank[order] = np.arange(len(msgs))
     r, c, w, small, mine, sender = [], [], [], [], [], []
-    for k, (at, idx, by, size) in enumerate(msgs):
-        r += [k] * len(idx); c += idx
+    for k, (_at, idx, by, size) in enumerate(msgs):
+        r += [k] * len(idx)
+        c += idx
         w.append(1.0 / (size - 1) if size > 1 else 0.0)
         small.append(float(size <= 3))
         mine.append(float(by == owner))
@@ -251,10 +252,12 @@ def _mail_matrices(interactions, owner, nodes, max_group):
     Mt = M.T.tocsr()
     def gram(d):
         return (Mt @ sp.diags_array(d) @ M).tocsr() if m else sp.csr_array((n, n))
-    T = gram(np.ones(m)); 
+    T = gram(np.ones(m))
     D = (S.T @ M).tocsr()  # D[a, b]: mails a sent with b on
-    D.setdiag(0); D.eliminate_zeros()
-    Dw = (S.T @ sp.diags_array(w) @ M).tocsr(); Ds = (S.T @ sp.diags_array(small) @ M).tocsr()
+    D.setdiag(0)
+    D.eliminate_zeros()
+    Dw = (S.T @ sp.diags_array(w) @ M).tocsr()
+    Ds = (S.T @ sp.diags_array(small) @ M).tocsr()
     out = dict(T=T, D=D, W=gram(w), Dw=Dw, SM=gram(small), Ds=Ds, O=gram(mine))
     # distinct senders (the owner one of them) who put the two on one mail
     key = np.where(has, sender, -1 - (mine > 0))  # -2: owner, -1: unknown sender
@@ -262,16 +265,18 @@ def _mail_matrices(interactions, owner, nodes, max_group):
     for s in np.unique(key):
         sel = np.flatnonzero(key == s)
         Ms = M[sel]
-        B = (Ms.T @ Ms).tocsr(); B.data[:] = 1.0
+        B = (Ms.T @ Ms).tocsr()
+        B.data[:] = 1.0
         acc = acc + B
     out["senders"] = acc.tocsr()
     out["sent"] = np.asarray(S.sum(axis=0)).ravel()
-    out["from_owner"] = np.asarray((Mt @ mine)).ravel() if m else np.zeros(n)
+    out["from_owner"] = np.asarray(Mt @ mine).ravel() if m else np.zeros(n)
     out["appear"] = np.asarray(M.sum(axis=0)).ravel()
-    first = np.full(n, np.inf); last = np.full(n, -np.inf)
-    rr = np.asarray(r, np.int64); cc = np.asarray(c, np.int64)
+    first, last = np.full(n, np.inf), np.full(n, -np.inf)
+    rr, cc = np.asarray(r, np.int64), np.asarray(c, np.int64)
     if rr.size:
-        np.minimum.at(first, cc, rank[rr]); np.maximum.at(last, cc, rank[rr])
+        np.minimum.at(first, cc, rank[rr])
+        np.maximum.at(last, cc, rank[rr])
     out["first"], out["last"], out["m"] = first, last, m
     return out
 
@@ -335,18 +340,18 @@ def pair_features(interactions, owner, nodes: list, pairs: list[tuple], *, max_g
     cn, aa, ra, jac, deg = structure(mm["T"])
     cnd, _, _, _, degd = structure(mm["D"] + mm["D"].T)
     own = (direct > 0).astype(float)
-    l = np.log1p
+    log = np.log1p
     cols = {
-        "log_together": l(together), "log_direct": l(direct), "log_co": l(co), "w_co": w_co,
-        "log_small": l(small), "log_by_owner": l(by_owner), "log_by_other": l(co - by_owner),
-        "log_senders": l(senders), "log_min_sent": l(np.minimum(sa, sb)), "log_max_sent": l(np.maximum(sa, sb)),
-        "log_min_from_owner": l(np.minimum(fa, fb)), "log_max_from_owner": l(np.maximum(fa, fb)),
-        "log_min_appear": l(np.minimum(aa_, ab_)), "log_max_appear": l(np.maximum(aa_, ab_)),
-        "overlap": overlap, "log_cn": l(cn), "jaccard": jac, "log_aa": l(aa), "ra": ra,
-        "log_min_degree": l(np.minimum(deg[iu], deg[iv])), "log_max_degree": l(np.maximum(deg[iu], deg[iv])),
-        "log_cn_direct": l(cnd),
-        "log_min_direct_degree": l(np.minimum(degd[iu], degd[iv]) - own),
-        "log_max_direct_degree": l(np.maximum(degd[iu], degd[iv]) - own),
+        "log_together": log(together), "log_direct": log(direct), "log_co": log(co), "w_co": w_co,
+        "log_small": log(small), "log_by_owner": log(by_owner), "log_by_other": log(co - by_owner),
+        "log_senders": log(senders), "log_min_sent": log(np.minimum(sa, sb)), "log_max_sent": log(np.maximum(sa, sb)),
+        "log_min_from_owner": log(np.minimum(fa, fb)), "log_max_from_owner": log(np.maximum(fa, fb)),
+        "log_min_appear": log(np.minimum(aa_, ab_)), "log_max_appear": log(np.maximum(aa_, ab_)),
+        "overlap": overlap, "log_cn": log(cn), "jaccard": jac, "log_aa": log(aa), "ra": ra,
+        "log_min_degree": log(np.minimum(deg[iu], deg[iv])), "log_max_degree": log(np.maximum(deg[iu], deg[iv])),
+        "log_cn_direct": log(cnd),
+        "log_min_direct_degree": log(np.minimum(degd[iu], degd[iv]) - own),
+        "log_max_direct_degree": log(np.maximum(degd[iu], degd[iv]) - own),
     }
     return pd.DataFrame(cols, columns=list(RICH))
 

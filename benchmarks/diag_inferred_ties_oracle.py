@@ -34,8 +34,7 @@ import numpy as np
 import pandas as pd
 
 from analytics.inferred_ties import MAX_GROUP, RICH, naive_ties, pair_features
-from benchmarks.bench_inferred_ties import (MIN_CORRESPONDENTS, OWNERS, TARGET_F, TARGET_P, TARGET_R, load,
-                                            mailbox, prf)
+from benchmarks.bench_inferred_ties import MIN_CORRESPONDENTS, OWNERS, TARGET_F, TARGET_P, TARGET_R, load, mailbox, prf
 
 
 def records(groups, owner):

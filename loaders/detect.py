@@ -59,6 +59,8 @@ def detect(path: Path, max_bytes: int | None = None) -> str:
         return "vcard"
     if upper.startswith("BEGIN:VCALENDAR"):
         return "ical"
+    if upper.startswith("BEGIN:VTIMEZONE"):  # a calendar's pieces: the calendar reader says what is missing
+        return "ical"
     if upper.startswith("BEGIN:VEVENT"):
         from loaders import ical  # imported only here: it loads icalendar
         if ical.looks_like_fragment(start):
