@@ -9,6 +9,11 @@
 
       constraint(i)     = Σ_j (p_ij + Σ_q p_iq p_qj)²     p_ij = proportion of i's ties spent on j
       effective_size(i) = n_i − 2 t_i / n_i               t_i = ties among i's contacts
+
+Ties are stated and inferred ones (``analytics.ties``): callers pass a graph of the ties from
+``KNOWS_THRESHOLD`` on (reports.build.strength_graph weighs an inferred tie by its confidence,
+which Louvain reads through ``weight``). Edges that carry ``inferred`` are counted in the
+explanations: a circle's name and ``tie_note`` say how many of its ties Kith inferred.
 """
 
 from __future__ import annotations
@@ -17,6 +22,8 @@ from collections import Counter
 
 import networkx as nx
 import pandas as pd
+
+from analytics import ties as ties_mod
 
 
 def circles(G: nx.Graph, *, seed: int = 42, resolution: float = 1.0, weight: str | None = "strength") -> dict:
@@ -34,7 +41,7 @@ def circles(G: nx.Graph, *, seed: int = 42, resolution: float = 1.0, weight: str
     return {node: i for i, members in enumerate(ordered) for node in members}
 
 
-def name_circles(member: dict, people: pd.DataFrame) -> dict[int, str]:
+def name_circles(member: dict, people: pd.DataFrame, G: nx.Graph | None = None) -> dict[int, str]:
     """Name each circle after what its people share most: a how-met tag and a company.
 
     'Circle 3' means nothing to a person; 'ex-colleague · Bluepeak Health (41)' does. The
@@ -46,6 +53,11 @@ def name_circles(member: dict, people: pd.DataFrame) -> dict[int, str]:
     ...                        "company": ["Acme", "Acme", None]}, index=["a", "b", "c"])
     >>> name_circles({"a": 0, "b": 0, "c": 1}, people)
     {0: 'school · Acme (2)', 1: 'family (1)'}
+
+    With ``G`` (edges marked ``inferred``), a circle some of whose ties Kith inferred says how many:
+
+    >>> name_circles({"a": 0, "b": 0, "c": 1}, people, nx.Graph([("a", "b", {"inferred": True})]))
+    {0: 'school · Acme (2; 1 tie inferred)', 1: 'family (1)'}
     """
     by_circle: dict[int, list] = {}
     for person, c in member.items():
@@ -58,8 +70,27 @@ def name_circles(member: dict, people: pd.DataFrame) -> dict[int, str]:
         bits = [tags.most_common(1)[0][0]] if tags else []
         if companies and companies.most_common(1)[0][1] >= max(2, len(members) // 4):
             bits.append(companies.most_common(1)[0][0])
-        names[c] = f"{' · '.join(bits) or 'mixed'} ({len(members)})"
+        inferred = ties_mod.count_ties(G, members)[1] if G is not None else 0
+        note = f"; {inferred} tie{'s' * (inferred != 1)} inferred" if inferred else ""
+        names[c] = f"{' · '.join(bits) or 'mixed'} ({len(members)}{note})"
     return names
+
+
+def tie_note(G: nx.Graph, members=None, *, node=None) -> str | None:
+    """The sentence saying how many ties Kith inferred: of a circle (``members``) or of one
+    person (``node``, e.g. a broker), None when all are stated or from history.
+
+    >>> G = nx.Graph([("a", "b", {"inferred": True}), ("a", "c", {}), ("b", "c", {})])
+    >>> tie_note(G, ["a", "b", "c"])
+    '1 of its 3 ties is inferred from interactions they were on together'
+    >>> tie_note(G, node="a")
+    '1 of their 2 ties is inferred from interactions they were on together'
+    """
+    if node is not None:
+        edges = list(G.edges(node, data="inferred", default=False)) if node in G else []
+        return ties_mod.inferred_phrase(sum(bool(i) for _, _, i in edges), len(edges), "their")
+    total, inferred = ties_mod.count_ties(G, members)
+    return ties_mod.inferred_phrase(inferred, total, "its")
 
 
 def brokers(G: nx.Graph, *, k: int | None = None, seed: int = 42) -> pd.DataFrame:

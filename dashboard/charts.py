@@ -78,12 +78,15 @@ def network_figure(view: NetworkView, shown: list[str] | None = None, *, color_b
     keep = set(nodes.index)
     edges = view.edges[view.edges["a"].isin(keep) & view.edges["b"].isin(keep)]
     xy = nodes[["x", "y"]]
+    inferred = edges["inferred"].astype(bool) if "inferred" in edges else pd.Series(False, index=edges.index)
+    stated = edges[~inferred]
     for lo, hi, width, alpha, name in ((0.0, 0.35, 0.5, 0.18, "weak tie"), (0.35, 0.6, 1.0, 0.3, "good tie"),
                                        (0.6, 1.01, 2.0, 0.5, "strong tie")):
-        part = edges[(edges["strength"] >= lo) & (edges["strength"] < hi)]
+        part = stated[(stated["strength"] >= lo) & (stated["strength"] < hi)]
         fig.add_trace(Scatter(x=_segments(xy["x"], part), y=_segments(xy["y"], part), mode="lines",
                               line=dict(width=width, color=f"rgba(90,90,110,{alpha})"),
                               hoverinfo="skip", name=name, showlegend=False))
+    _inferred_ties(fig, edges[inferred], xy)
 
     groups, names = _groups(nodes, color_by)
     colours = circle_colours(view.circle_names) if color_by == "circle" else stable_colours(view.nodes["tag"])
@@ -115,6 +118,45 @@ def network_figure(view: NetworkView, shown: list[str] | None = None, *, color_b
           legend=dict(title=dict(text="circle" if color_by == "circle" else "how you met"), itemsizing="constant"),
           xaxis=dict(visible=False), yaxis=dict(visible=False, scaleanchor="x"))
     return fig
+
+
+INFERRED_DASH = "dot"
+
+
+def tie_style(confidence: float, inferred: bool = True) -> dict:
+    """How a tie Kith inferred is drawn: lighter and thinner the less sure, dotted; a stated
+    tie (or ``inferred`` False) is the solid line of its strength band, so ``{}`` here.
+
+    opacity = 0.08 + 0.22 · confidence (at most a "good tie"'s 0.3), width = 0.4 + 0.6 · confidence.
+
+    >>> tie_style(0.5)
+    {'opacity': 0.19, 'width': 0.7, 'dash': 'dot'}
+    >>> tie_style(1.0, inferred=False)
+    {}
+    """
+    if not inferred:
+        return {}
+    c = min(max(float(confidence), 0.0), 1.0)
+    return {"opacity": round(0.08 + 0.22 * c, 3), "width": round(0.4 + 0.6 * c, 3), "dash": INFERRED_DASH}
+
+
+def _inferred_ties(fig: go.Figure, edges: pd.DataFrame, xy: pd.DataFrame) -> None:
+    """Inferred ties, dotted and light by confidence (``tie_style``), one trace per tenth of
+    confidence, the first in the legend as "inferred tie"; hovering a line's end says why."""
+    if edges.empty:
+        return
+    bands = (edges["confidence"].astype(float).clip(0, 1) * 10).round().astype(int)
+    for i, band in enumerate(sorted(bands.unique())):
+        part = edges[bands == band]
+        style = tie_style(band / 10)
+        why = [text(f"inferred tie ({round(100 * c)}% sure): {w}" if isinstance(w, str) and w
+                    else f"inferred tie ({round(100 * c)}% sure)") for c, w in zip(part["confidence"], part["why"])]
+        # go.Scatter, not Scattergl: WebGL draws no dashes; the inferred ties are few next to the rest.
+        fig.add_trace(go.Scatter(x=_segments(xy["x"], part), y=_segments(xy["y"], part), mode="lines",
+                                 line=dict(width=style["width"], dash=style["dash"],
+                                           color=f"rgba(90,90,110,{style['opacity']})"),
+                                 text=[t for w in why for t in (w, w, None)], hoverinfo="text",
+                                 name="inferred tie", legendgroup="inferred", showlegend=i == 0))
 
 
 def _ego_marker(fig: go.Figure, Scatter, nodes: pd.DataFrame, ego: str | None) -> None:

@@ -88,14 +88,14 @@ class NetworkView:
 
     graph: nx.Graph          # everyone but the owner; edges carry "strength" (0–1)
     nodes: pd.DataFrame      # index id: name, role, tags, tag, circle, circle_name, strength, why, degree, x, y
-    edges: pd.DataFrame      # a, b, strength
+    edges: pd.DataFrame      # a, b, strength, confidence (1 unless inferred), inferred, why (of an inferred tie)
     circle_names: dict[int, str]
 
 
 def network_view(P: Projection, G: nx.Graph, member: dict, positions: dict, ties: pd.DataFrame) -> NetworkView:
     ids = list(G.nodes)
     people = P.people.reindex(ids)
-    names = name_circles(member, people)
+    names = name_circles(member, people, G)
     strength = ties["strength"].reindex(ids).fillna(0.0) if not ties.empty else pd.Series(0.0, index=ids)
     why = ties["explain"].reindex(ids).fillna("no interactions with you yet") if not ties.empty else \
         pd.Series("no interactions with you yet", index=ids)
@@ -113,9 +113,21 @@ def network_view(P: Projection, G: nx.Graph, member: dict, positions: dict, ties
     }, index=pd.Index(ids, name="id"))
     nodes["tag"] = [t[0] if t else "no tag" for t in nodes["tags"]]
     nodes["circle_name"] = nodes["circle"].map(names)
-    edges = pd.DataFrame([(a, b, s) for a, b, s in G.edges(data="strength", default=0.0)],
-                         columns=["a", "b", "strength"])
+    edges = pd.DataFrame([(a, b, d.get("strength", 0.0), float(d.get("confidence", 1.0)), bool(d.get("inferred", False)),
+                           d.get("why")) for a, b, d in G.edges(data=True)],
+                         columns=["a", "b", "strength", "confidence", "inferred", "why"])
     return NetworkView(G, nodes, edges, names)
+
+
+def knows_line(P: Projection, person: str, threshold: float | None = None) -> str:
+    """The person page's "Knows" line: how many of your contacts they know, stated or inferred
+    from ``KNOWS_THRESHOLD`` on, and how many of those Kith inferred: "5 of your contacts (3 inferred)"."""
+    from analytics import ties
+    from reports.build import KNOWS_THRESHOLD
+    known = ties.known(P.knows, KNOWS_THRESHOLD if threshold is None else threshold)
+    mine = [t for pair, t in known.items() if person in pair and P.owner not in pair]
+    inferred = sum(t["inferred"] for t in mine)
+    return f"{len(mine)} of your contacts" + (f" ({inferred} inferred)" if inferred else "")
 
 
 def _role(row) -> str:

@@ -203,6 +203,8 @@ def plan_merge(keep_props: dict[str, Any], drop_props: dict[str, Any],
             start, end, props = current[ident]
             before.setdefault(ident, {"start": start, "end": end, "props": props})
             gaps = {k: v for k, v in rel.props.items() if k not in kind.meaningful_gaps}
+            if kind.type == "KNOWS" and props.get("source") == "inferred" and rel.props.get("source") != "inferred":
+                props, gaps = gaps, props  # a stated tie is someone's word: it wins over Kith's guess
             current[ident] = (start, end, {**gaps, **props})  # keep's values win, drop's fill gaps
         else:
             before.setdefault(ident, None)

@@ -23,13 +23,21 @@ from graph.model import canonical_status, legacy_outcome
 # with each participant (owner–participant pairs), only no ties between the others come from it.
 PAIRWISE_GROUP_MAX = 50
 
+# Inferred ties (``KNOWS {source: "inferred"}``, kith/usecases.refresh_inferred_ties): the graph keeps
+# every pair at or above STORED_FLOOR, with its confidence; a tie at or above KNOWS_THRESHOLD is one
+# Kith takes as "they know each other" (the contact graph). A stated tie has confidence 1.
+STORED_FLOOR = 0.1
+KNOWS_THRESHOLD = 0.5
+KNOWS_COLUMNS = ["a", "b", "since", "source", "confidence", "evidence_count", "why"]
+
 
 @dataclass
 class Projection:
     owner: str | None
     people: pd.DataFrame          # index id: name, me, title, company, location, birth_*, cadence_days, lists
     #                               (children, skills, needs, interests, tags, schools)
-    knows: pd.DataFrame           # a, b, since
+    knows: pd.DataFrame           # a, b, since, source ("inferred": Kith's guess; anything else: stated),
+    #                               confidence (1.0 when stated), evidence_count, why (None when stated)
     participation: pd.DataFrame   # interaction, at, channel, kind, initiated_by, person
     favors: pd.DataFrame          # id, person, at, direction, kind, status
     introductions: pd.DataFrame   # id, a (asked first), b, made_by, at, status, outcome, declined_by
@@ -60,11 +68,20 @@ class Projection:
 
     @cached_property
     def contact_graph(self) -> nx.Graph:
-        """Who knows whom among contacts (KNOWS), every person a node, the owner left out."""
+        """Who knows whom among contacts (KNOWS), every person a node, the owner left out.
+
+        Stated ties, and inferred ones at or above ``KNOWS_THRESHOLD``; each edge carries its
+        ``confidence`` and ``source``.
+        """
         G = nx.Graph()
         G.add_nodes_from(i for i in self.people.index if i != self.owner)
-        G.add_edges_from((a, b) for a, b in zip(self.knows["a"], self.knows["b"])
-                         if a != self.owner and b != self.owner)
+        k = self.knows
+        conf = k["confidence"] if "confidence" in k else pd.Series(1.0, index=k.index)
+        source = k["source"] if "source" in k else pd.Series(None, index=k.index, dtype=object)
+        for a, b, c, src in zip(k["a"], k["b"], conf, source):
+            c = 1.0 if pd.isna(c) else float(c)
+            if a != self.owner and b != self.owner and c >= KNOWS_THRESHOLD:
+                G.add_edge(a, b, confidence=c, source=src)
         return G
 
     def owner_pairs(self) -> pd.DataFrame:
@@ -101,7 +118,8 @@ def load(store) -> Projection:
                                    "birth_year", "cadence_days", "children", "skills", "needs", "interests", "tags",
                                    "schools"]).set_index("id")
     owner = people.index[people["me"]].min() if people["me"].any() else None
-    knows = pd.DataFrame(_records(store, Q.PROJECT_KNOWS), columns=["a", "b", "since"])
+    knows = pd.DataFrame(_records(store, Q.PROJECT_KNOWS), columns=KNOWS_COLUMNS)
+    knows["confidence"] = knows["confidence"].astype(float)
     participation = pd.DataFrame(_records(store, Q.PROJECT_PARTICIPATION),
                                  columns=["interaction", "at", "channel", "kind", "initiated_by", "person"])
     participation["at"] = _utc(participation["at"])
@@ -136,7 +154,7 @@ def load_tie(store, person: str) -> Projection:
             rows = [r.data() for r in s.run(Q.PROJECT_TIE, owner=owner_id, person=person)]
     participation = pd.DataFrame(rows, columns=["interaction", "at", "channel", "kind", "initiated_by", "person"])
     participation["at"] = _utc(participation["at"])
-    return Projection(owner_id, people, pd.DataFrame(columns=["a", "b", "since"]), participation,
+    return Projection(owner_id, people, pd.DataFrame(columns=KNOWS_COLUMNS), participation,
                       pd.DataFrame(columns=["id", "person", "at", "direction", "kind", "status"]),
                       pd.DataFrame(columns=["id", "a", "b", "made_by", "at", "status", "outcome"]),
                       pd.DataFrame(columns=["person", "field", "old", "new", "at"]))

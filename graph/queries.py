@@ -96,9 +96,18 @@ UNWIND $rows AS row
 MATCH (a:Person {id: row.a})
 MATCH (b:Person {id: row.b})
 MERGE (a)-[k:KNOWS]-(b)
+WITH k, row, k.source = 'inferred' AS confirming
 SET k.since = coalesce(k.since, row.since),
     k.context = coalesce(row.context, k.context),
-    k.source = coalesce(k.source, row.source)
+    k.source = CASE WHEN confirming THEN row.source ELSE coalesce(k.source, row.source) END,
+    k.confirmed = CASE WHEN confirming THEN true ELSE k.confirmed END
+"""
+
+# `kith link` is the owner's word: it takes back a rejection of that pair (UNLINK_KNOWS + REJECT_KNOWS).
+CLEAR_NOT_KNOWS = """
+UNWIND $rows AS row
+MATCH (:Person {id: row.a})-[n:NOT_KNOWS]-(:Person {id: row.b})
+DELETE n
 """
 
 LOG_INTERACTIONS = """
@@ -142,8 +151,70 @@ SET f.status = $status
 
 UNLINK_KNOWS = """
 MATCH (:Person {id: $a})-[k:KNOWS]-(:Person {id: $b})
+WITH k, k.source = 'inferred' AS inferred
+DELETE k
+RETURN count(*) AS deleted, sum(CASE WHEN inferred THEN 1 ELSE 0 END) AS inferred
+"""
+
+# `kith unlink`: the owner says the two do not know each other; inference never writes that pair
+# again (one NOT_KNOWS per pair, whichever way it was first said, like NOT_SAME).
+REJECT_KNOWS = """
+MATCH (a:Person {id: $a})
+MATCH (b:Person {id: $b})
+MERGE (a)-[n:NOT_KNOWS]-(b)
+SET n.at = coalesce(n.at, $at)
+"""
+
+# -- inferred ties (kith infer: kith/usecases.refresh_inferred_ties) ---------------------------
+#
+# KNOWS {source: 'inferred'} edges are Kith's guess (analytics/inferred_ties.py), rewritten whole
+# at each refresh; any other source is someone's word and is never touched by it.
+
+REJECTED_PAIRS = """
+MATCH (a:Person)-[:NOT_KNOWS]->(b:Person)
+RETURN a.id AS a, b.id AS b
+"""
+
+DELETE_INFERRED_KNOWS = """
+MATCH (:Person)-[k:KNOWS {source: 'inferred'}]->(:Person)
 DELETE k
 RETURN count(*) AS deleted
+"""
+
+# Never over a stated tie, never for a rejected pair: checked here too, in the writing transaction.
+WRITE_INFERRED_KNOWS = """
+UNWIND $rows AS row
+MATCH (a:Person {id: row.a})
+MATCH (b:Person {id: row.b})
+WHERE NOT EXISTS { (a)-[:KNOWS]-(b) } AND NOT EXISTS { (a)-[:NOT_KNOWS]-(b) }
+CREATE (a)-[k:KNOWS]->(b)
+SET k = row.props
+RETURN count(k) AS written
+"""
+
+INFERENCE_COUNTS = """
+CALL () { MATCH ()-[k:KNOWS {source: 'inferred'}]->() RETURN count(k) AS inferred,
+          sum(CASE WHEN k.confidence >= $threshold THEN 1 ELSE 0 END) AS known }
+CALL () { MATCH ()-[k:KNOWS {confirmed: true}]->() RETURN count(k) AS confirmed }
+CALL () { MATCH ()-[n:NOT_KNOWS]->() RETURN count(n) AS rejected }
+RETURN inferred, known, confirmed, rejected
+"""
+
+# `kith knows A B`: the tie between two people, whatever its source, and a rejection if any.
+TIE_BETWEEN = """
+MATCH (a:Person {id: $a})
+MATCH (b:Person {id: $b})
+OPTIONAL MATCH (a)-[k:KNOWS]-(b)
+OPTIONAL MATCH (a)-[n:NOT_KNOWS]-(b)
+RETURN k {.*} AS tie, n.at AS rejected_at
+"""
+
+INTERACTIONS_BY_ID = """
+UNWIND $ids AS id
+MATCH (i:Interaction {id: id})
+RETURN i.id AS id, i.at AS at, i.channel AS channel, i.kind AS kind, i.summary AS summary,
+       [(i)-[:WITH]->(p:Person) | p.name] AS people
+ORDER BY at DESC, id
 """
 
 RECORD_INTRODUCTIONS = """
@@ -284,9 +355,13 @@ RETURN p.id AS id, p.name AS name, coalesce(p.me, false) AS me, p.title AS title
 ORDER BY id
 """
 
+# A stated tie (any source but 'inferred') is certain: confidence 1.
 PROJECT_KNOWS = """
 MATCH (a:Person)-[k:KNOWS]->(b:Person)
-RETURN a.id AS a, b.id AS b, k.since AS since
+RETURN a.id AS a, b.id AS b, k.since AS since, k.source AS source,
+       CASE WHEN k.source = 'inferred' THEN k.confidence ELSE 1.0 END AS confidence,
+       k.evidence_count AS evidence_count,
+       CASE WHEN k.source = 'inferred' THEN k.why ELSE null END AS why
 """
 
 # One row per participant; pairs are formed in pandas (a self-join is cheaper there).
@@ -575,6 +650,7 @@ PERSON_RELS = (
     # it was: these are directed too, and graph/merge.py picks the direction.
     PersonRel("KNOWS", "Person", None),
     PersonRel("NOT_SAME", "Person", None),
+    PersonRel("NOT_KNOWS", "Person", None),
 )
 
 # Named constants like every other statement, so statements() hands them to the

@@ -256,7 +256,14 @@ class Store:
         self.load(Network(people=list(people)))
 
     def link(self, knows: Iterable[Knows]) -> None:
-        self.load(Network(knows=list(knows)))
+        """Say that pairs know each other: the owner's word, so it takes back a rejection of the pair
+        (``unlink``) and turns an inferred tie into a stated one (keeping its evidence as context)."""
+        knows = list(knows)
+        missing = self._missing(_referenced_people(Network(knows=knows)))
+        if missing:
+            raise StoreError(f"unknown person id(s): {', '.join(sorted(missing)[:10])}")
+        rows = [_knows_row(k) for k in knows]
+        self._write_all([(Q.LINK_KNOWS, rows), (Q.CLEAR_NOT_KNOWS, rows)], batch=BATCH)
 
     def log_interactions(self, interactions: Iterable[Interaction]) -> None:
         self.load(Network(interactions=list(interactions)))
@@ -542,14 +549,56 @@ class Store:
         return favor_id
 
     def unlink(self, a: str, b: str) -> int:
-        """Remove the KNOWS between two people; ``StoreError`` when none is recorded."""
+        """Remove the KNOWS between two people; ``StoreError`` when none is recorded.
+
+        The owner says they do not know each other: the pair is marked ``NOT_KNOWS`` too, so no
+        refresh of inferred ties (``kith infer``, after an import) writes it again. Returns how many
+        of the removed ties were inferred (0 or 1).
+        """
         def work(tx: ManagedTransaction) -> int:
-            deleted = tx.run(Q.UNLINK_KNOWS, a=a, b=b).single()["deleted"]
-            if not deleted:
+            row = tx.run(Q.UNLINK_KNOWS, a=a, b=b).single()
+            if not row["deleted"]:
                 raise StoreError(f"{a} and {b} are not recorded as knowing each other")
-            return deleted
+            tx.run(Q.REJECT_KNOWS, a=a, b=b, at=clock.now()).consume()
+            return row["inferred"] or 0
 
         return self.write_transaction(work)
+
+    # -- inferred ties -------------------------------------------------------------
+
+    def rejected_pairs(self) -> set[tuple[str, str]]:
+        """The pairs the owner said do not know each other (both orders)."""
+        pairs = set()
+        for r in self.read(Q.REJECTED_PAIRS):
+            pairs |= {(r["a"], r["b"]), (r["b"], r["a"])}
+        return pairs
+
+    def replace_inferred_ties(self, rows: list[dict[str, Any]], *, threshold: float) -> dict[str, int]:
+        """Delete every inferred KNOWS and write ``rows`` ({a, b, props}) instead, in one transaction.
+
+        A row over a stated tie or a rejected pair is not written. Returns ``deleted``, ``written``
+        and the counts after it: ``inferred``, ``known`` (confidence >= threshold), ``confirmed``,
+        ``rejected``.
+        """
+        def work(tx: ManagedTransaction) -> dict[str, int]:
+            deleted = tx.run(Q.DELETE_INFERRED_KNOWS).single()["deleted"]
+            written = 0
+            for start in range(0, len(rows), BATCH):
+                written += tx.run(Q.WRITE_INFERRED_KNOWS, rows=rows[start:start + BATCH]).single()["written"]
+            counts = tx.run(Q.INFERENCE_COUNTS, threshold=threshold).single().data()
+            return {"deleted": deleted, "written": written, **counts}
+
+        return self.write_transaction(work)
+
+    def tie_between(self, a: str, b: str) -> dict[str, Any]:
+        """The KNOWS between two people (its properties, or None), its interactions and any rejection."""
+        rows = self.read(Q.TIE_BETWEEN, a=a, b=b)
+        if not rows:
+            raise StoreError(f"no person with id {a!r} or {b!r}")
+        tie = dict(rows[0]["tie"]) if rows[0]["tie"] is not None else None
+        ids = list((tie or {}).get("interactions") or [])
+        interactions = self.read(Q.INTERACTIONS_BY_ID, ids=ids) if ids else []
+        return {"tie": tie, "rejected_at": rows[0]["rejected_at"], "interactions": interactions}
 
     # -- reads -------------------------------------------------------------------
 

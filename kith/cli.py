@@ -469,8 +469,47 @@ def unlink(
     """Remove a recorded 'knows' between two people."""
     with connect() as store:
         ia, ib = store.resolve(a), store.resolve(b)
-        store.unlink(ia, ib)
-    out.print(f"removed: {ia} and {ib} no longer recorded as knowing each other", highlight=False)
+        inferred = store.unlink(ia, ib)
+    if inferred:
+        out.print(f"rejected: Kith will not infer again that {ia} and {ib} know each other", highlight=False)
+    else:
+        out.print(f"removed: {ia} and {ib} no longer recorded as knowing each other", highlight=False)
+
+
+@app.command("infer")
+def infer() -> None:
+    """Infer which of your contacts know each other, from the interactions you shared with them."""
+    with connect() as store:
+        result = usecases.refresh_inferred_ties(store)
+    out.print(result.sentence(), highlight=False)
+
+
+@app.command("knows")
+def knows(
+    a: Annotated[str, typer.Argument(help="One person (id or name).")],
+    b: Annotated[str, typer.Argument(help="The other.")],
+) -> None:
+    """Whether two people know each other, and why Kith thinks so."""
+    with connect() as store:
+        ia, ib = store.resolve(a), store.resolve(b)
+        found = store.tie_between(ia, ib)
+    tie = found["tie"]
+    if tie is None:
+        said = " (you said they do not)" if found["rejected_at"] is not None else ""
+        out.print(f"{ia} and {ib}: no tie recorded or inferred{said}", highlight=False)
+        return
+    if tie.get("source") == "inferred":
+        out.print(visible(f"{ia} and {ib}: Kith thinks they know each other: {tie.get('why')}"), highlight=False)
+    else:
+        how = f" ({tie['context']})" if tie.get("context") else ""
+        src = " confirmed by you" if tie.get("confirmed") else ""
+        out.print(visible(f"{ia} and {ib} know each other{how}: stated ({tie.get('source')}){src}"), highlight=False)
+    for line in tie.get("evidence") or []:
+        out.print(visible(f"  {line}"), highlight=False)
+    for i in found["interactions"]:
+        at = i["at"].to_native().date().isoformat() if hasattr(i["at"], "to_native") else str(i["at"])[:10]
+        what = i["summary"] or f"{i['kind']} ({i['channel']})"
+        out.print(visible(f"  {at}  {what}: {', '.join(sorted(i['people']))}"), highlight=False)
 
 
 # -- import ----------------------------------------------------------------------------
@@ -494,7 +533,7 @@ def import_(
     """Import contacts and history; people already known are merged, not duplicated."""
     from loaders.importer import import_files
 
-    failed = 0
+    failed = wrote = 0
     max_bytes = None if no_size_limit else max_size * 2**20
     with connect() as store:
         for outcome in import_files(store, paths, format=format, default_region=default_region, dry_run=dry_run,
@@ -504,6 +543,13 @@ def import_(
                 failed += 1
             else:
                 _print_import(outcome.path, outcome.result)
+                # A restore (a Kith export) puts the graph back exactly as it was: nothing is inferred.
+                wrote += not outcome.result.dry_run and outcome.result.plan.format != "kith-export"
+        if wrote:
+            # Who knows whom among your contacts, from what was just imported (`kith infer`).
+            inferred = usecases.refresh_inferred_ties(store)
+            if inferred.inferred:
+                out.print(inferred.sentence(), highlight=False)
     if failed:
         raise typer.Exit(1)
 

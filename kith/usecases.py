@@ -9,14 +9,18 @@ result, or the ``KithError``, their own way.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from graph.edit import EditPlan, PersonEdit
 from graph.model import Favor, Interaction, Knows, Person, new_id, normalize_email
 from graph.store import PersonDetails, Store
 from kith import clock
 from kith.errors import InvalidRecord, NoOwner, StoreError
+
+if TYPE_CHECKING:  # pandas is imported where it is used: the CLI starts faster without it
+    import pandas as pd
 
 OWNER_ID = "me"  # the id a first owner gets: short to type in Cypher, and the one demo and docs use
 
@@ -146,3 +150,135 @@ def merge_candidates(store: Store) -> list[dict[str, Any]]:
     name = {pid: k.props.get("name") for pid, k in index.people.items()}
     return [{"keep": c.a, "drop": c.b, "keep_name": name[c.a], "drop_name": name[c.b], "reason": c.reason,
              "score": c.score, "evidence": c.evidence} for c in find_candidates(index)]
+
+
+# -- inferred ties: who among your contacts know each other ------------------------------------
+
+#: Tags that say where a record came from, not anything two people share.
+SOURCE_TAGS = frozenset({"linkedin", "google", "outlook", "vcard", "icalendar", "iphone", "android", "imported",
+                         "csv", "mbox", "whatsapp", "telegram", "kith", "my contacts", "starred"})
+#: The interactions a tie keeps as its evidence (newest first): `MATCH (i:Interaction) WHERE i.id IN k.interactions`.
+TIE_INTERACTIONS = 20
+
+
+@dataclass
+class InferenceResult:
+    """What ``refresh_inferred_ties`` did: ties written, and the owner's word kept as it was."""
+
+    inferred: int = 0      # inferred KNOWS in the graph now (confidence >= STORED_FLOOR)
+    known: int = 0         # of which at or above KNOWS_THRESHOLD
+    confirmed: int = 0     # inferred ties someone confirmed (`kith link`): now stated
+    rejected: int = 0      # pairs said not to know each other (`kith unlink`): never inferred
+    deleted: int = 0       # inferred ties the refresh replaced
+
+    def sentence(self) -> str:
+        from graph.projection import KNOWS_THRESHOLD
+
+        text = (f"inferred {self.inferred} tie{'s' * (self.inferred != 1)} among your contacts "
+                f"({self.known} at ≥ {KNOWS_THRESHOLD:g})")
+        kept = [f"{n} you {what}" for n, what in ((self.confirmed, "confirmed"), (self.rejected, "rejected")) if n]
+        if kept:
+            text += f"; {' and '.join(kept)} {'is' if self.confirmed + self.rejected == 1 else 'are'} kept as you said"
+        return text
+
+
+def pair_evidence(people) -> pd.DataFrame:
+    """Evidence from the people themselves (``Projection.people`` without the owner): the same company
+    (``same_employer``) and shared tags other than where a record came from (``shared_label``)."""
+    import pandas as pd
+
+    rows = []
+    by_company: dict[str, list[str]] = {}
+    by_tag: dict[str, list[str]] = {}
+    for pid, person in people.iterrows():
+        company = person.get("company")
+        if isinstance(company, str) and company.strip():
+            by_company.setdefault(" ".join(company.lower().split()), []).append((pid, company.strip()))
+        for tag in person.get("tags") or []:
+            if tag and tag.lower() not in SOURCE_TAGS:
+                by_tag.setdefault(tag, []).append(pid)
+    for members in by_company.values():
+        for i, (a, name) in enumerate(members):
+            for b, _ in members[i + 1:]:
+                rows.append({"a": a, "b": b, "kind": "same_employer", "count": 1, "detail": f"both at {name}"})
+    shared: dict[tuple, list[str]] = {}
+    for tag, members in sorted(by_tag.items()):
+        for i, a in enumerate(members):
+            for b in members[i + 1:]:
+                shared.setdefault(tuple(sorted((a, b))), []).append(tag)
+    for (a, b), tags in shared.items():
+        rows.append({"a": a, "b": b, "kind": "shared_label", "count": len(tags),
+                     "detail": f"both tagged {', '.join(tags)}"})
+    return pd.DataFrame(rows, columns=["a", "b", "kind", "count", "detail"])
+
+
+def refresh_inferred_ties(store: Store, as_of: datetime | None = None, *, seed: int = 0) -> InferenceResult:
+    """Infer who among the owner's contacts know each other and write it as ``KNOWS {source: "inferred"}``.
+
+    Every inferred tie is replaced in one transaction: pairs at or above ``STORED_FLOOR``, never
+    with the owner, never where a stated KNOWS exists (the owner's or a file's word wins) and never
+    for a pair the owner rejected (``kith unlink``). ``as_of``: only interactions up to then count
+    (default: all). Deterministic for a given ``seed``. No owner: nothing is inferred or changed.
+    """
+    import pandas as pd
+
+    from analytics.inferred_ties import explain, infer_ties, participants_frame
+    from graph.projection import KNOWS_THRESHOLD, STORED_FLOOR, load
+
+    P = load(store)
+    if P.owner is None:
+        return InferenceResult()
+    participation = P.participation
+    if as_of is not None:
+        cut = pd.Timestamp(as_of)
+        cut = cut.tz_convert("UTC") if cut.tzinfo else cut.tz_localize("UTC")
+        participation = participation[participation["at"] <= cut]
+    contacts = P.people.drop(index=[P.owner], errors="ignore")
+    stated = {(a, b) for a, b, src in zip(P.knows["a"], P.knows["b"], P.knows["source"]) if src != "inferred"}
+    stated |= {(b, a) for a, b in stated}
+    blocked = stated | store.rejected_pairs()
+    rows: list[dict[str, Any]] = []
+    if not participation.empty or len(contacts) > 1:
+        ties = infer_ties(participants_frame(participation), P.owner, pair_evidence=pair_evidence(contacts),
+                          seed=seed).ties
+        if ties.empty:
+            ties = pd.DataFrame(columns=["a", "b", "confidence", "evidence_count", "last_seen", "evidence"])
+        ties = ties[(ties["confidence"] >= STORED_FLOOR) & (ties["a"] != P.owner) & (ties["b"] != P.owner)]
+        ties = ties[pd.Series([(a, b) not in blocked for a, b in zip(ties["a"], ties["b"])], index=ties.index,
+                              dtype=bool)]
+        behind = _tie_interactions(P, participation, set(zip(ties["a"], ties["b"])))
+        for row in ties.itertuples(index=False):
+            last = row.last_seen
+            rows.append({"a": row.a, "b": row.b, "props": {
+                "source": "inferred", "confidence": round(float(row.confidence), 4),
+                "evidence_count": int(row.evidence_count),
+                "last_seen": None if pd.isna(last) else _utc(pd.Timestamp(last)).to_pydatetime(),
+                "evidence": [detail for _, _, detail in row.evidence],
+                "why": explain(row), "interactions": behind.get((row.a, row.b), [])}})
+    done = store.replace_inferred_ties(rows, threshold=KNOWS_THRESHOLD)
+    return InferenceResult(inferred=done["inferred"], known=done["known"], confirmed=done["confirmed"],
+                           rejected=done["rejected"], deleted=done["deleted"])
+
+
+def _utc(t):
+    """A timestamp in UTC (the inference hands back naive UTC ones)."""
+    return t.tz_localize("UTC") if t.tzinfo is None else t.tz_convert("UTC")
+
+
+def _tie_interactions(P, participation, pairs: set[tuple]) -> dict[tuple, list[str]]:
+    """The newest ``TIE_INTERACTIONS`` interactions each pair was on together (with the owner), by pair."""
+    from analytics.inferred_ties import MAX_GROUP
+
+    if not pairs or participation.empty:
+        return {}
+    owners = set(participation.loc[participation["person"] == P.owner, "interaction"])
+    part = participation[participation["interaction"].isin(owners)]
+    size = part.groupby("interaction")["person"].transform("size")
+    part = part[size <= MAX_GROUP][["interaction", "at", "person"]]
+    joined = part.merge(part[["interaction", "person"]].rename(columns={"person": "b"}), on="interaction")
+    joined = joined.rename(columns={"person": "a"})
+    keys = [(a, b) if str(a) <= str(b) else (b, a) for a, b in zip(joined["a"], joined["b"])]
+    joined = joined.assign(key=keys)
+    joined = joined[(joined["a"] != joined["b"]).to_numpy() & [k in pairs for k in keys]]
+    joined = joined.drop_duplicates(["key", "interaction"]).sort_values(["at", "interaction"], ascending=[False, True])
+    return {key: list(g["interaction"].head(TIE_INTERACTIONS)) for key, g in joined.groupby("key", sort=False)}

@@ -20,6 +20,9 @@ from analytics import introductions as intro_mod
 from analytics import keep_in_touch as kit
 from analytics import ledger as ledger_mod
 from analytics import linkpred, opportunities, strength
+from analytics import skills as skills_mod
+from analytics import ties as ties_mod
+from graph import projection as projection_mod
 from graph.projection import Projection
 from reports import registry
 
@@ -80,29 +83,63 @@ def owner_ties(P: Projection, as_of: date) -> pd.DataFrame:
 
 MIN_PEAK = 30.0  # a tie that never got stronger than this is not one to mourn
 KNOWS_ONLY_STRENGTH = 0.3  # contacts said to know each other, with no history Kith can see
+# "Knows" means an inferred tie at least this confident (graph/projection.py owns the number).
+KNOWS_THRESHOLD = getattr(projection_mod, "KNOWS_THRESHOLD", ties_mod.KNOWS_THRESHOLD)
+
+
+def known_graph(P: Projection) -> nx.Graph:
+    """Who knows whom among contacts, the owner left out: stated ties and inferred ones from
+    ``KNOWS_THRESHOLD`` on (``analytics.ties``); edges carry ``confidence``, ``inferred``, ``why``."""
+    return ties_mod.known_graph(P.knows, P.people.index, threshold=KNOWS_THRESHOLD, leave_out=P.owner)
 
 
 def strength_graph(P: Projection, as_of: date) -> nx.Graph:
-    """Everyone with every tie weighted 0–1: interaction strength where there is history, else KNOWS."""
+    """Everyone with every tie weighted 0–1: interaction strength where there is history, else KNOWS.
+
+    A tie said to exist with no history Kith can see counts ``KNOWS_ONLY_STRENGTH`` times its
+    confidence: a stated tie 0.30 as ever; an inferred one as likely to carry an introduction as
+    it is to exist (0.6 sure: 0.18). Inferred ties below ``KNOWS_THRESHOLD`` are not ties. Where
+    the two have history (interactions both were on), the stronger of the two counts, as before.
+    Edges of a known tie also carry ``confidence``, ``inferred`` and ``why`` (``analytics.ties``).
+    """
     G = nx.Graph()
     G.add_nodes_from(P.people.index)
-    G.add_edges_from(zip(P.knows["a"], P.knows["b"]), strength=KNOWS_ONLY_STRENGTH)
+    for tie in ties_mod.known(P.knows, KNOWS_THRESHOLD).values():
+        a, b = tie["a"], tie["b"]
+        G.add_edge(a, b, strength=KNOWS_ONLY_STRENGTH * tie["confidence"], confidence=tie["confidence"],
+                   inferred=tie["inferred"], why=tie["why"])
     ties = strength.tie_strength(pairs_before(P, as_of), horizon(as_of), owner=P.owner)
     for a, b, s in zip(ties["a"], ties["b"], ties["strength"]):
         G.add_edge(a, b, strength=max(s / 100, G.edges[a, b]["strength"] if G.has_edge(a, b) else 0.0))
     return G
 
 
+def inferred_profile(P: Projection, as_of: date) -> pd.DataFrame:
+    """Everyone's skills and needs, stated or inferred, with where each came from
+    (``analytics.skills.infer_profile``; your asks count up to the end of ``as_of``)."""
+    return skills_mod.infer_profile(P.people, P.favors, P.owner, before=horizon(as_of))
+
+
 def intros(P: Projection, as_of: date, top: int = 20) -> pd.DataFrame:
+    """Introductions worth making (``analytics.introductions``).
+
+    Who knows whom is stated and inferred ties from ``KNOWS_THRESHOLD`` on: such a pair is never
+    suggested. A pair inferred below it (perhaps acquainted) scores ``(1 − confidence)`` times as
+    much: an introduction is worth its value only if they do not know each other already, which
+    is that likely. Skills and needs are stated and inferred (``inferred_profile``), and a
+    suggestion resting on an inferred one says where it came from.
+    """
     ties = owner_ties(P, as_of)
     reach = ties["strength"]
-    people = P.people
+    inferred = inferred_profile(P, as_of)
+    people = skills_mod.with_inferred(P.people, inferred)
     contacts = {pid: intro_mod.Contact(
         id=pid, name=row["name"], title=_text(row["title"]), company=_text(row["company"]),
         location=_text(row["location"]),
         skills=set(row["skills"]), needs=set(row["needs"]), interests=set(row["interests"]),
         schools=set(row["schools"]), tags=set(row["tags"])) for pid, row in people.iterrows() if pid != P.owner}
-    G = P.contact_graph
+    G = known_graph(P)
+    maybe = ties_mod.maybe_known(P.knows, KNOWS_THRESHOLD)
     done = {frozenset((a, b)) for a, b in zip(P.introductions["a"], P.introductions["b"])}
     weights = intro_mod.learn_weights(_intro_history(P, contacts, G)) if len(P.introductions) else intro_mod.DEFAULT_WEIGHTS
     model = linkpred.fit_combined(G, seed=0) if G.number_of_edges() >= 20 else None
@@ -111,7 +148,8 @@ def intros(P: Projection, as_of: date, top: int = 20) -> pd.DataFrame:
         return model.score(G, pairs) if model else linkpred.score(G, pairs, "resource_allocation")
 
     found = intro_mod.suggest(G, contacts, reach, circles_mod.circles(G, weight=None), structural,
-                              done=done, weights=weights, top=top)
+                              done=done, weights=weights, top=top, maybe_known=maybe,
+                              sources=skills_mod.explanations(inferred[inferred["source"] != "stated"]))
     return found
 
 
@@ -196,7 +234,8 @@ def keep_in_touch(P: Projection, as_of: date, top: int = 30) -> pd.DataFrame:
     ties = owner_ties(P, as_of)
     led = ledger(P, as_of)
     thanks = led.set_index("person")["thanks_owed"] if not led.empty else None
-    owner_needs = set(P.people.loc[P.owner, "needs"]) if P.owner in P.people.index else set()
+    people = skills_mod.with_inferred(P.people, inferred_profile(P, as_of))
+    owner_needs = set(people.loc[P.owner, "needs"]) if P.owner in people.index else set()
     queue = kit.queue(ties[["strength", "days_since"]], P.people, as_of, history=owner_history(P, as_of),
                       thanks_owed=thanks, changes=_changes_with_congratulations(P, as_of),
                       owner_needs=owner_needs)
@@ -260,7 +299,7 @@ def contact_circles(P: Projection, as_of: date, weighted: nx.Graph | None = None
 def circles(P: Projection, as_of: date, top: int = 20) -> pd.DataFrame:
     """Who bridges your circles, best brokers first, each with their circle by name."""
     G, member = contact_circles(P, as_of)
-    names = circles_mod.name_circles(member, P.people)
+    names = circles_mod.name_circles(member, P.people, G)
     table = circles_mod.brokers(G, k=500 if G.number_of_nodes() > 2000 else None)
     table["circle"] = table["node"].map(member).map(names)
     table["name"] = P.people["name"].reindex(table["node"]).to_numpy()
@@ -315,4 +354,5 @@ def opportunity(P: Projection, as_of: date, description: str, top: int = 15) -> 
     """Whom to tell about an opening, event or project described by skills, tags or topics."""
     reach = owner_ties(P, as_of)["strength"]
     contacts = P.people[P.people.index != P.owner]
-    return opportunities.route(opportunities.terms(description), contacts, reach, top=top)
+    return opportunities.route(opportunities.terms(description), contacts, reach, top=top,
+                               inferred=inferred_profile(P, as_of))

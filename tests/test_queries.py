@@ -140,6 +140,17 @@ PARAMS = {
     "MERGE_SNAPSHOT": {"id": "m1"},
     "MARK_MERGE_UNDONE": {"id": "m1", "at": T},
     "RECORD_NOT_SAME": {"a": "bo", "b": "cy"},
+    # Inferred ties (kith infer) and the owner's word on them (link, unlink).
+    "CLEAR_NOT_KNOWS": {"rows": [{"a": "ana", "b": "cy"}]},
+    "REJECT_KNOWS": {"a": "ana", "b": "cy", "at": T},
+    "REJECTED_PAIRS": {},
+    "DELETE_INFERRED_KNOWS": {},
+    "WRITE_INFERRED_KNOWS": {"rows": [{"a": "ana", "b": "cy", "props": {
+        "source": "inferred", "confidence": 0.7, "evidence_count": 2, "last_seen": T,
+        "evidence": ["2 messages together"], "why": "70% likely", "interactions": ["i2"]}}]},
+    "INFERENCE_COUNTS": {"threshold": 0.5},
+    "TIE_BETWEEN": {"a": "ana", "b": "bo"},
+    "INTERACTIONS_BY_ID": {"ids": ["i1", "i2"]},
     "INITIATED_BY": {"id": "me"},
     "SET_INITIATED_BY": {"ids": ["i1", "i2"], "person": "ana"},
 }
@@ -153,6 +164,7 @@ _REL_ROWS = {
     "WORKS_AT": ("bo", "org:northwind", {"title": "CTO", "since": date(2020, 1, 1)}),
     "STUDIED_AT": ("ana", "school:university-of-leeds", {"degree": "BSc"}),
     "KNOWS": ("cy", "ana", {"since": date(2019, 5, 1), "context": "work"}), "NOT_SAME": ("cy", "ana", {}),
+    "NOT_KNOWS": ("cy", "ana", {"at": T}),
 }
 PARAMS.update({f"{verb}_REL_{kind}": {"rows": [{"start": start, "end": end, "props": props}]}
                for kind, (start, end, props) in _REL_ROWS.items() for verb in ("PUT", "DELETE")})

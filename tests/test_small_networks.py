@@ -38,7 +38,7 @@ def sample(session_store):
         s.run(Q.WIPE).consume()
     me = run_kith("me", "--name", "Alex Morgan", "--email", "alex@example.com")
     assert me.returncode == 0, me.stderr
-    done = run_kith("import", *(str(SAMPLE / f) for f in FILES))
+    done = run_kith("import", *(str(SAMPLE / f) for f in FILES), "--default-region", "GB")  # the phones are British
     assert done.returncode == 0, done.stdout + done.stderr
     report = run_kith("report", "keep-in-touch", "--as-of", AS_OF.isoformat(), "--top", "50", "--format", "json")
     assert report.returncode == 0, report.stderr

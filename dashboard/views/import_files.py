@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data, duplicates, ui
-from kith import uploads
+from kith import uploads, usecases
 from kith.errors import KithError
 from loaders.importer import import_file, import_files
 
@@ -88,14 +88,21 @@ with uploads.saved(uploaded) as files:
 
                 yield advance
 
-            written = []
+            written, inferring = [], False
             for outcome in import_files(store, [path for _, path in ok], progress=progress):
                 name = name_of[outcome.path]
                 if outcome.error is not None:
                     error = str(outcome.error).replace(str(outcome.path), name)
                     st.error(f"**{ui.md(name)}** was not imported (nothing from it was written): {ui.md(error)}")
                     continue
+                if outcome.result.plan.format != "kith-export":  # a restore stays exact: nothing inferred
+                    inferring = True
                 written.append(f"{ui.md(name)}: " + ", ".join(f"{v} {k}" for k, v in outcome.result.summary().items() if v))
+            if inferring:  # who knows whom among the contacts, from what was just imported (`kith infer`)
+                bar.progress(1.0, text="Inferring who knows whom…")
+                inferred = usecases.refresh_inferred_ties(store)
+                if inferred.inferred:
+                    written.append(inferred.sentence())
             bar.progress(1.0, text="Done")
             data.refresh()
             if written:

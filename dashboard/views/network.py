@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from analytics.circles import tie_note
 from dashboard import charts, compose, data, ui
 
 key = ui.key()
@@ -9,7 +10,8 @@ P = ui.projection()
 view = data.network(key)
 st.title("Your network")
 st.caption("Each dot is a person, grouped into the circles they form (a circle keeps its colour in every view); "
-           "lines are ties between them, thicker when stronger. The star is you, or the person you centre on: "
+           "lines are ties between them, thicker when stronger; dotted lines are ties Kith inferred from "
+           "interactions they were on together, lighter the less sure (hover one to see why). The star is you, or the person you centre on: "
            "their network is then laid out around them. Hover a dot to see who it is and why; click one to open "
            "them.")
 
@@ -49,5 +51,6 @@ with st.expander("The circles"):
     sizes = view.nodes.groupby("circle").size().sort_values(ascending=False)
     for c, n in sizes.head(15).items():
         members = view.nodes[view.nodes["circle"] == c].sort_values("strength", ascending=False)
+        note = tie_note(view.graph, list(members.index))
         st.markdown(f"**{ui.md(view.circle_names[c])}**: " + ", ".join(ui.md(m) for m in members["name"].head(8))
-                    + (" …" if n > 8 else ""))
+                    + (" …" if n > 8 else "") + (f" ({ui.md(note)})" if note else ""))

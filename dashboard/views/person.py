@@ -61,7 +61,7 @@ with left:
         "Keep in touch": f"every {p.cadence_days} days" if p.cadence_days else "",
         "Work": "; ".join(f"{j.get('title') or '?'} at {j.get('organization')}" for j in details.jobs),
         "Studied": "; ".join(str(s.get("school") or s.get("name") or "") for s in details.schools),
-        "Knows": f"{details.knows} of your contacts", "Interactions": str(details.interactions),
+        "Knows": compose.knows_line(P, pid), "Interactions": str(details.interactions),
     }
     st.markdown("\n".join(f"- **{k}:** {ui.md(v)}" for k, v in facts.items() if v))
     if p.notes:
