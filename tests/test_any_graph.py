@@ -146,6 +146,7 @@ def test_every_report_on_any_graph(store, graph):
     _reports(P)
 
 
+@pytest.mark.timeout(900)  # every page for 200 graphs: 3–4 minutes alone, more on a busy two-core machine
 @settings(SETTINGS, max_examples=200)
 @given(graph=graphs())
 def test_every_dashboard_page_on_any_graph(store, kith_home, graph):
