@@ -18,7 +18,7 @@ import math
 import networkx as nx
 import pandas as pd
 
-KNOWS_THRESHOLD = 0.5  # graph.projection.KNOWS_THRESHOLD, when it exists, is the one reports pass in
+KNOWS_THRESHOLD = 0.5  # a calibrated probability: more likely than not
 STORED_FLOOR = 0.1
 INFERRED = "inferred"
 COLUMNS = ("a", "b", "source", "confidence", "evidence_count", "why")

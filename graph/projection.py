@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
-import networkx as nx
 import pandas as pd
 
 from graph import queries as Q
@@ -23,11 +22,7 @@ from graph.model import canonical_status, legacy_outcome
 # with each participant (owner–participant pairs), only no ties between the others come from it.
 PAIRWISE_GROUP_MAX = 50
 
-# Inferred ties (``KNOWS {source: "inferred"}``, kith/usecases.refresh_inferred_ties): the graph keeps
-# every pair at or above STORED_FLOOR, with its confidence; a tie at or above KNOWS_THRESHOLD is one
-# Kith takes as "they know each other" (the contact graph). A stated tie has confidence 1.
-STORED_FLOOR = 0.1
-KNOWS_THRESHOLD = 0.5
+# Inferred ties carry their confidence (a stated tie has 1): analytics/ties.py says what it means.
 KNOWS_COLUMNS = ["a", "b", "since", "source", "confidence", "evidence_count", "why"]
 
 
@@ -65,24 +60,6 @@ class Projection:
         if big.any():
             joined = pd.concat([joined, _owner_with_each(p[big], self.owner)], ignore_index=True)
         return joined[columns].reset_index(drop=True)
-
-    @cached_property
-    def contact_graph(self) -> nx.Graph:
-        """Who knows whom among contacts (KNOWS), every person a node, the owner left out.
-
-        Stated ties, and inferred ones at or above ``KNOWS_THRESHOLD``; each edge carries its
-        ``confidence`` and ``source``.
-        """
-        G = nx.Graph()
-        G.add_nodes_from(i for i in self.people.index if i != self.owner)
-        k = self.knows
-        conf = k["confidence"] if "confidence" in k else pd.Series(1.0, index=k.index)
-        source = k["source"] if "source" in k else pd.Series(None, index=k.index, dtype=object)
-        for a, b, c, src in zip(k["a"], k["b"], conf, source):
-            c = 1.0 if pd.isna(c) else float(c)
-            if a != self.owner and b != self.owner and c >= KNOWS_THRESHOLD:
-                G.add_edge(a, b, confidence=c, source=src)
-        return G
 
     def owner_pairs(self) -> pd.DataFrame:
         """The owner's interactions as pairs (owner, contact)."""

@@ -172,7 +172,7 @@ class InferenceResult:
     deleted: int = 0       # inferred ties the refresh replaced
 
     def sentence(self) -> str:
-        from graph.projection import KNOWS_THRESHOLD
+        from analytics.ties import KNOWS_THRESHOLD
 
         text = (f"inferred {self.inferred} tie{'s' * (self.inferred != 1)} among your contacts "
                 f"({self.known} at ≥ {KNOWS_THRESHOLD:g})")
@@ -223,7 +223,8 @@ def refresh_inferred_ties(store: Store, as_of: datetime | None = None, *, seed: 
     import pandas as pd
 
     from analytics.inferred_ties import explain, infer_ties, participants_frame
-    from graph.projection import KNOWS_THRESHOLD, STORED_FLOOR, load
+    from analytics.ties import KNOWS_THRESHOLD, STORED_FLOOR
+    from graph.projection import load
 
     P = load(store)
     if P.owner is None:

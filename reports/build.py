@@ -22,7 +22,6 @@ from analytics import ledger as ledger_mod
 from analytics import linkpred, opportunities, strength
 from analytics import skills as skills_mod
 from analytics import ties as ties_mod
-from graph import projection as projection_mod
 from graph.projection import Projection
 from reports import registry
 
@@ -83,8 +82,8 @@ def owner_ties(P: Projection, as_of: date) -> pd.DataFrame:
 
 MIN_PEAK = 30.0  # a tie that never got stronger than this is not one to mourn
 KNOWS_ONLY_STRENGTH = 0.3  # contacts said to know each other, with no history Kith can see
-# "Knows" means an inferred tie at least this confident (graph/projection.py owns the number).
-KNOWS_THRESHOLD = getattr(projection_mod, "KNOWS_THRESHOLD", ties_mod.KNOWS_THRESHOLD)
+# "Knows" means an inferred tie at least this confident (analytics/ties.py owns the number).
+KNOWS_THRESHOLD = ties_mod.KNOWS_THRESHOLD
 
 
 def known_graph(P: Projection) -> nx.Graph:

@@ -12,11 +12,13 @@ from datetime import datetime, timezone
 
 import pytest
 
+from analytics.ties import KNOWS_THRESHOLD, STORED_FLOOR
 from graph import queries as Q
 from graph.model import Interaction, Knows, Network, Person
-from graph.projection import KNOWS_THRESHOLD, STORED_FLOOR, load
+from graph.projection import load
 from kith import export as X
 from kith import usecases
+from reports import build
 from tests.conftest import ROOT, run_kith
 
 T = datetime(2025, 3, 1, 12, 0, tzinfo=timezone.utc)
@@ -81,7 +83,8 @@ def test_inferred_ties_are_written_with_their_evidence_and_reachable_by_cypher(i
     assert set(P.knows.columns) >= {"a", "b", "since", "source", "confidence", "evidence_count", "why"}
     stated = P.knows[P.knows["source"] != "inferred"]
     assert stated["confidence"].eq(1.0).all() and stated["why"].isna().all()
-    assert P.contact_graph.has_edge("ana", "bo") and P.contact_graph.has_edge("dee", "eve")
+    G = build.known_graph(P)
+    assert G.has_edge("ana", "bo") and G.has_edge("dee", "eve")
     assert len(knows) == len(ties(store))
 
 
