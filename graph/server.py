@@ -47,8 +47,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import IO
 
+from graph import aot_cache, server_users
 from graph import queries as Q
-from graph import server_users
 from kith.errors import ServerError
 
 DATABASE = "kith"
@@ -166,10 +166,13 @@ class ServerState:
 class EmbeddedServer:
     """Start, stop and find the ArcadeDB server of one KITH_HOME."""
 
-    def __init__(self, home: Path | None = None, host: str | None = None):
+    def __init__(self, home: Path | None = None, host: str | None = None, *, record_startup_cache: Path | None = None):
+        """``record_startup_cache``: a training run, whose JVM writes a start-up cache there as it
+        stops (graph/aot_cache.py; kith/startup_training.py). Otherwise the cache is used if there is one."""
         self.home = (home or kith_home()).resolve()
         # Personal data: loopback unless the user explicitly says otherwise.
         self.host = host or os.environ.get("KITH_HOST", "127.0.0.1")
+        self.record_startup_cache = record_startup_cache
 
     # -- files -------------------------------------------------------------
 
@@ -464,6 +467,7 @@ class EmbeddedServer:
         # No perf data: its file in /tmp/hsperfdata_USER holds the JVM's arguments, password
         # included, and outlives a killed server.
         args = ["-Xms1g", f"-Xmx{os.environ.get('KITH_DB_HEAP', '2g')}", "-XX:+UseParallelGC", "-XX:-UsePerfData",
+                *aot_cache.jvm_args(java.parent.parent, jars, self.record_startup_cache),
                 "-cp", f"{jars}/*",
                 *(f"-Darcadedb.{k}={v}" for k, v in settings.items()),
                 "com.arcadedb.server.ArcadeDBServer"]

@@ -104,6 +104,8 @@ def db_stop() -> None:
 @db_app.command("status")
 def db_status() -> None:
     """Say whether the embedded store runs, where, and what it holds."""
+    from kith import startup_training
+
     server = EmbeddedServer()
     state = server.running()
     if state is None:
@@ -113,11 +115,24 @@ def db_status() -> None:
                       "listens is lost (java.args is gone): `kith db start` restarts it, `kith db stop` stops it")
         else:
             out.print(f"graph store not running (home {server.home})")
+        out.print(startup_training.status(), highlight=False)
         raise typer.Exit(3)
     out.print(f"graph store running at {state.uri} (pid {state.pid}, home {server.home})")
     with connect() as store:
         counts = store.counts()
     out.print(", ".join(f"{v} {k}" for k, v in counts.items()))
+    out.print(startup_training.status(), highlight=False)
+
+
+@db_app.command("cache")
+def db_cache() -> None:
+    """Make the store's start-up cache by a training run on made-up records (`make install` does)."""
+    from kith import startup_training
+
+    out.print("training the store's start-up cache on made-up records …")
+    built = startup_training.build()
+    out.print(f"start-up cache written: {built.path} ({built.size / 1e6:.0f} MB, {built.seconds:.0f} s)"
+              + (f"; {len(built.removed)} older one(s) removed" if built.removed else ""), highlight=False)
 
 
 @db_app.command("reset-password")
