@@ -519,6 +519,14 @@ def busy(pid: int, over: float = 1.0) -> float:
     return (cpu_seconds(pid) - before) / over
 
 
+def settled_busy(pid: int) -> float:
+    """``busy`` of a JVM that has just started, once its start-up work is done: with the start-up cache
+    (graph/aot_cache.py) its JIT compiles the methods the cache says are hot, 0.1-0.2 of a core for
+    about 2 s after the store answers. A query left running would keep a whole core."""
+    time.sleep(2.5)
+    return busy(pid, 2.0)
+
+
 def reader_queries(server: EmbeddedServer) -> list[dict]:
     state, reader = server.running(), server_users.reader(server)
     watch = query_guard.Watch(state.host, state.http_port, *reader.auth)
@@ -680,7 +688,7 @@ def test_an_expression_arcadedb_cannot_interrupt_is_stopped_by_restarting_the_st
         assert store.read("MATCH (p:Person) WHERE p.name IN ['Half', 'Half-written'] RETURN count(p) AS n") == [{"n": 0}]
         assert store.read("MATCH (p:Person {id: 'ann'}) RETURN p.name AS name") == [{"name": "Ann O'Neil"}]
         assert reader_queries(own_home) == []
-        assert busy(new.pid, 2.0) < 0.15  # idle: nothing left computing
+        assert settled_busy(new.pid) < 0.15  # idle: nothing left computing
     print(f"\nuninterruptible query (timeout {timeout:g} s): gone from the server {gone:.2f} s after it was sent; "
           f"store restarted and answering {restart:.2f} s after that")
 
@@ -719,7 +727,7 @@ def test_a_killed_clients_uninterruptible_query_is_stopped_by_restarting_the_sto
     restart = time.monotonic() - t0 - gone
     assert (new.bolt_port, new.http_port) == (old.bolt_port, old.http_port)
     assert reader_queries(own_home) == []
-    assert busy(new.pid, 2.0) < 0.15
+    assert settled_busy(new.pid) < 0.15
     with Store.connect(own_home.home) as store:
         assert store.read("MATCH (p:Person) RETURN count(p) AS n") == people
     print(f"\nkilled client's uninterruptible query: gone from the server {gone:.2f} s after the client died; "
