@@ -27,8 +27,6 @@ Run: ./.venv/bin/python -m benchmarks.bench_linkedin_import
 
 from __future__ import annotations
 
-import contextlib
-import os
 import random
 import sys
 import tempfile
@@ -38,7 +36,7 @@ from pathlib import Path
 
 from graph import aot_cache
 from graph import queries as Q
-from graph.server import _runtime, scratch_server
+from graph.server import scratch_server, startup_cache_file
 from graph.store import BATCH, Store, _person_props
 from loaders.importer import import_file
 from loaders.linkedin import parse_connections
@@ -120,22 +118,8 @@ def kith_import(existing: Path | None, csv: Path) -> tuple[dict, float]:
         return result.summary(), seconds
 
 
-@contextlib.contextmanager
-def startup_cache_off():
-    before = os.environ.get("KITH_STARTUP_CACHE")
-    os.environ["KITH_STARTUP_CACHE"] = "off"
-    try:
-        yield
-    finally:
-        if before is None:
-            del os.environ["KITH_STARTUP_CACHE"]
-        else:
-            os.environ["KITH_STARTUP_CACHE"] = before
-
-
 def startup_cache() -> Path | None:
-    java, jars = _runtime()
-    path = aot_cache.cache_file(java.parent.parent, jars)
+    path = startup_cache_file()
     return path if path is not None and path.is_file() and aot_cache.enabled() else None
 
 
@@ -163,7 +147,7 @@ def main() -> None:
         csv = connections_csv(Path(tmp) / "Connections.csv", CONNECTIONS, SEED, "a")
         earlier = connections_csv(Path(tmp) / "Earlier.csv", ALREADY_KNOWN, SEED + 1, "b")
         fresh, t_fresh = kith_import(None, csv)
-        with startup_cache_off():
+        with aot_cache.switched_off():
             _, t_cold = kith_import(None, csv)
         known, t_known = kith_import(earlier, csv)
         b_fresh = plain_write(None, csv)

@@ -2,7 +2,9 @@
 
 Measures, in one run and on fresh KITH_HOMEs:
 - first start (creates the database), restart of an existing home, and the
-  no-op start of an already running server (what every CLI command pays);
+  no-op start of an already running server (what every CLI command pays),
+  with the store's start-up cache as ``make install`` leaves it (graph/aot_cache.py),
+  and the first start once more with the cache off, for the record;
 - the baseline: the arcadedb-embedded wheel's own recipe (``create_server`` in
   a Python process via JPype), timed to the same "a real query succeeds" point.
 
@@ -19,8 +21,9 @@ import textwrap
 import time
 from pathlib import Path
 
+from graph import aot_cache
 from graph import queries as Q
-from graph.server import DATABASE, EmbeddedServer, _free_port
+from graph.server import DATABASE, EmbeddedServer, _free_port, startup_cache_file
 
 RUNS = 3
 TARGET_S = 3.0
@@ -94,12 +97,21 @@ def wheel_recipe() -> list[float]:
 
 def main() -> None:
     cold, warm, noop = kith_cold_and_warm()
+    cache = startup_cache_file()
+    cache = cache if cache is not None and cache.is_file() and aot_cache.enabled() else None
+    if cache:
+        with aot_cache.switched_off():
+            uncached = kith_cold_and_warm()[0]
     baseline = wheel_recipe()
     med = statistics.median
     print(f"embedded store ready (median of {RUNS}; target < {TARGET_S:.0f} s)")
+    print(f"  store's start-up cache: {cache if cache else 'none (`kith db cache` makes it; make install does)'}")
     print(f"  kith, first start (new database)   {med(cold):6.2f} s   runs {', '.join(f'{x:.2f}' for x in cold)}")
     print(f"  kith, restart of an existing home  {med(warm):6.2f} s   runs {', '.join(f'{x:.2f}' for x in warm)}")
     print(f"  kith, already running (no-op)      {med(noop):6.3f} s")
+    if cache:
+        print(f"  kith, first start, cache off       {med(uncached):6.2f} s   runs "
+              f"{', '.join(f'{x:.2f}' for x in uncached)}   (for the record)")
     print(f"  baseline: wheel's create_server    {med(baseline):6.2f} s   runs {', '.join(f'{x:.2f}' for x in baseline)}")
     print(f"  kith first start vs baseline: {med(baseline) / med(cold):.2f}x")
     ok = max(med(cold), med(warm)) < TARGET_S

@@ -29,6 +29,7 @@ checks the cache as it maps it, and runs without one it cannot use.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
@@ -85,6 +86,20 @@ def cache_file(java_home: Path, jars: Path) -> Path | None:
 
 def enabled() -> bool:
     return os.environ.get("KITH_STARTUP_CACHE", "on").strip().lower() not in ("off", "0", "no", "false")
+
+
+@contextlib.contextmanager
+def switched_off():
+    """Servers started in this block (by this process) start without the cache: benchmarks' "before"."""
+    before = os.environ.get("KITH_STARTUP_CACHE")
+    os.environ["KITH_STARTUP_CACHE"] = "off"
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop("KITH_STARTUP_CACHE", None)
+        else:
+            os.environ["KITH_STARTUP_CACHE"] = before
 
 
 def jvm_args(java_home: Path, jars: Path, record_to: Path | None = None) -> list[str]:

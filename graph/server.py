@@ -529,6 +529,12 @@ def serving(http_port: int, host: str | None = None) -> tuple[EmbeddedServer, in
     return None
 
 
+def startup_cache_file() -> Path | None:
+    """Where the installed runtime's start-up cache is, or would be (graph/aot_cache.py); None if it can have none."""
+    java, jars = _runtime()
+    return aot_cache.cache_file(java.parent.parent, jars)
+
+
 def _runtime() -> tuple[Path, Path]:
     """The bundled JRE and jar folder of the arcadedb-embedded wheel (found without importing it)."""
     spec = importlib.util.find_spec("arcadedb_embedded")

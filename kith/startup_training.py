@@ -20,7 +20,7 @@ from datetime import date
 from pathlib import Path
 
 from graph import aot_cache, projection
-from graph.server import EmbeddedServer, _runtime, private_dirs
+from graph.server import EmbeddedServer, private_dirs, startup_cache_file
 from graph.store import Store
 from kith.errors import ServerError
 
@@ -54,10 +54,9 @@ def workload(store: Store) -> None:
 def build(work: Callable[[Store], None] = workload) -> Built:
     """Make this runtime's start-up cache by a training run of ``work``; replaces any older one."""
     started = time.perf_counter()
-    java, jars = _runtime()
-    target = aot_cache.cache_file(java.parent.parent, jars)
+    target = startup_cache_file()
     if target is None:
-        raise ServerError(f"the store's Java runtime ({java}) is older than Java {aot_cache.AOT_MIN_JAVA}: "
+        raise ServerError(f"the store's Java runtime is older than Java {aot_cache.AOT_MIN_JAVA}: "
                           "it cannot keep a start-up cache")
     private_dirs(target.parent)
     recording = target.parent / f".{target.name}.{os.getpid()}.tmp"
@@ -87,8 +86,7 @@ def build(work: Callable[[Store], None] = workload) -> Built:
 
 def status() -> str:
     """One line on the cache for `kith db status`."""
-    java, jars = _runtime()
-    path = aot_cache.cache_file(java.parent.parent, jars)
+    path = startup_cache_file()
     if path is None:
         return "start-up cache: not possible with this Java runtime"
     if not path.is_file():

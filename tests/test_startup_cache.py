@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from graph import aot_cache
-from graph.server import EmbeddedServer, _runtime
+from graph.server import EmbeddedServer, startup_cache_file
 from graph.store import Store
 from kith import startup_training
 from tests.conftest import run_kith
@@ -82,8 +82,7 @@ def built(tmp_path_factory):
 
 def test_a_training_run_writes_a_private_cache_the_server_then_maps(built, tmp_path):
     made, _ = built
-    java, jars = _runtime()
-    assert made.path == aot_cache.cache_file(java.parent.parent, jars)
+    assert made.path == startup_cache_file()
     assert made.size > 1_000_000 and made.path.stat().st_size == made.size
     assert stat.S_IMODE(made.path.stat().st_mode) == 0o600
     assert not list(made.path.parent.glob(".*.tmp"))  # the recording was renamed, not left behind
