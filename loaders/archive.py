@@ -353,22 +353,6 @@ def _owner_options(options: ParseOptions, owner: Contact | None) -> ParseOptions
     return options
 
 
-def settle_owner(merged: ParsedFile, options: ParseOptions) -> None:
-    """When Kith already has an owner, the export's profile (skills, position …) joins it by a shared address.
-
-    The resolver uses ``ParsedFile.owner`` only for a graph without an owner; as a contact with one of
-    your addresses, the resolver merges it into you by email. Without a shared address it is said, not guessed.
-    """
-    owner = merged.owner
-    if owner is None or not (options.owner_name or options.owner_emails):
-        return
-    if set(owner.emails) & set(options.owner_emails):
-        merged.contacts.append(owner)
-        return
-    merged.skipped.append((owner.line, f"your profile in this export ({owner.name or 'no name'}) is not added to you in "
-                                       "Kith: none of its addresses is one of yours (`kith me --email ADDRESS` adds one)"))
-
-
 # -- LinkedIn -------------------------------------------------------------------------------
 
 def parse_linkedin_zip(path: Path, options: ParseOptions) -> ParsedFile:
@@ -398,7 +382,6 @@ def parse_linkedin_zip(path: Path, options: ParseOptions) -> ParsedFile:
     merged = merge(str(path), "linkedin-zip", parts, skipped)
     owner_known = merged.owner is not None or bool(options.owner_name or options.owner_emails)
     linkedin_archive.finish(merged, connections, owner_known)
-    settle_owner(merged, options)
     return merged
 
 
@@ -440,7 +423,6 @@ def parse_takeout_zip(path: Path, options: ParseOptions) -> ParsedFile:
             parts.append((info.filename, archive.parse(info, reader, member_options)))
         skipped = archive.skipped + _not_read([i.filename for i in not_read], 2)
     merged = merge(str(path), "takeout-zip", parts, skipped)
-    settle_owner(merged, options)
     return merged
 
 

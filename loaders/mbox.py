@@ -128,8 +128,11 @@ def parse(path: Path, options: ParseOptions) -> ParsedFile:
     parsed.contacts = [_contact(address, line, names.get(address)) for address, line in first_line.items()]
     if inferred and owner:
         address = min(owner, key=lambda a: (-delivered[a], a))
-        parsed.owner = Contact(SOURCE, address, 1, options.owner_name or _best_name(address, names.get(address)),
-                               emails=sorted(owner))
+        # The name the mail gives them (a Kith with an owner compares it with yours: resolve.file_owner);
+        # none given, yours, rather than one made of the address.
+        shown = names.get(address)
+        name = _best_name(address, shown) if shown or not options.owner_name else options.owner_name
+        parsed.owner = Contact(SOURCE, address, 1, name, emails=sorted(owner))
     parsed.skipped = skips.lines()
     return parsed
 

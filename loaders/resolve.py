@@ -25,6 +25,7 @@ from __future__ import annotations
 import bisect
 import functools
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -148,6 +149,16 @@ class ImportPlan:
                 "merge candidates": len(self.candidates), "skipped": len(self.skipped)}
 
 
+def _names_agree(a: str, b: str) -> bool:
+    """The same person's name, as a file may write it: "Rivera, Sam", "Sam", "Dan"/"Daniel Smith".
+
+    >>> _names_agree("Rivera, Sam", "Sam Rivera"), _names_agree("Sam", "Sam Rivera"), _names_agree("Jo Bloggs", "Sam Rivera")
+    (True, True, False)
+    """
+    ta, tb = set(re.findall(r"\w+", fold(a))), set(re.findall(r"\w+", fold(b)))
+    return bool(ta and tb) and (ta <= tb or tb <= ta or differ_by_nickname(fold(a), fold(b)))
+
+
 def plan_import(parsed: ParsedFile, index: PeopleIndex, *, now: datetime | None = None) -> ImportPlan:
     """Resolve every contact and reference in ``parsed`` against ``index`` (which it updates)."""
     now = now or clock.now()
@@ -155,6 +166,7 @@ def plan_import(parsed: ParsedFile, index: PeopleIndex, *, now: datetime | None 
     resolver = _Resolver(parsed, index, plan, now)
     for contact in parsed.contacts:
         resolver.contact(contact)
+    resolver.file_owner()
     resolver.activities()
     resolver.ties_favors_introductions()
     resolver.merged_within_file()
@@ -174,10 +186,15 @@ class _Resolver:
 
     # -- people ---------------------------------------------------------------------
 
-    def contact(self, c: Contact) -> str:
+    def contact(self, c: Contact, *, yours: str | None = None) -> str:
+        """Who ``c`` is (found, merged or created), with what it says folded in. ``yours``: ``c`` is the
+        file's owner and this person (the graph's owner) is who they are (``file_owner``)."""
         key = f"{c.source}:{c.source_id}"
         fields = _contact_fields(c)
-        person_id, rule, evidence = self._match(c, key, fields)
+        if yours is not None:
+            person_id, rule, evidence = yours, ("source" if key in self.index.by_source else "your own file"), ""
+        else:
+            person_id, rule, evidence = self._match(c, key, fields)
         if person_id is None:
             person_id = kith_id("p", key)
             known = Known({"id": person_id, "name": c.name, "sources": []})
@@ -186,8 +203,8 @@ class _Resolver:
             how = "created"
         else:
             known = self.index.people[person_id]
-            how = "merged" if rule != "source" else "updated"
-            if rule != "source":
+            how = "merged" if rule not in ("source", "your own file") else "updated"
+            if how == "merged":
                 self.plan.merges.append((key, person_id, rule))
         # Who of this file became whom: several contacts taken for one person are said (merged_within_file).
         why = f"{rule} {evidence}".strip() if rule not in ("", "source") else ""
@@ -361,6 +378,44 @@ class _Resolver:
             setattr(self.plan, old, getattr(self.plan, old) - 1)
         self.touched[person_id] = how
         setattr(self.plan, how, getattr(self.plan, how) + 1)
+
+    def file_owner(self) -> None:
+        """The file's owner (the account it was exported from), in a graph that already has one.
+
+        It is you when it shares an address or phone with you, or when it bears your name and none of
+        its addresses is someone else's in the graph: then what it says of you (addresses, phones,
+        skills, position) joins you, so that the next file knows you by them (a calendar would
+        otherwise make you a contact of your own). Otherwise it is said, not guessed: the export may
+        be someone else's.
+        """
+        c, owner = self.parsed.owner, self.index.owner_id()
+        if c is None or owner is None or not (c.emails or c.phones):
+            return  # no address nor phone: nothing the next file could know you by
+        you = self.index.people[owner].props
+        mine = set(you.get("emails") or []) | set(you.get("phones") or [])
+        theirs = [*c.emails, *c.phones]
+        whose = f"{c.name}'s ({', '.join(theirs)})" if c.name else f"{', '.join(theirs)}'s"
+        shares = bool(mine & set(theirs))
+        if not shares:
+            others = {self.index.by_email.get(a) or self.index.by_phone.get(a) for a in theirs} - {None, owner}
+            if others:
+                who = ", ".join(sorted(f"{self.index.people[o].props.get('name')} ({o})" for o in others))
+                self.plan.notes.append((c.line, f"this file is {whose}: that is {who} in your graph, not you; "
+                                                f"if that is you, `kith me --person {sorted(others)[0]}` makes it so"))
+                return
+            if not _names_agree(c.name or "", you.get("name") or ""):
+                # The one command that says it is you: an address for `kith me`, a phone for `kith person set`.
+                fix = (f"`kith me --email {c.emails[0]}`" if c.emails else
+                       f"`kith person set {owner} --phone {c.phones[0]}`")
+                self.plan.notes.append((c.line, f"this file is {whose}, not yours by name or address: nothing of "
+                                                f"its profile was added to you ({fix} if it is yours)"))
+                return
+        self.contact(c, yours=owner)
+        added = [a for a in theirs if a not in mine]
+        if added:
+            why = "it shares an address with you" if shares else "it bears your name"
+            self.plan.notes.append((c.line, f"{', '.join(added)}: now yours too (this file is yours: {why}); "
+                                            "`kith me` shows them"))
 
     def _owner_from_file(self) -> str | None:
         """Make the person the file says is you the owner (a graph without one learns it here)."""

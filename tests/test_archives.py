@@ -148,10 +148,14 @@ def test_without_a_profile_your_ties_wait_for_you(tmp_path):
     assert any(r.startswith("4 ties with you left out") for r in reasons)
 
 
-def test_a_profile_that_is_not_yours_in_kith_is_said_not_guessed(linkedin_zip):
-    parsed = parse_file(linkedin_zip, ParseOptions(owner_name="Sam Rivera", owner_emails=frozenset({"sam@example.com"})))
-    assert all(c.source_id != parsed.owner.source_id for c in parsed.contacts)
-    assert any(r.startswith("your profile in this export (Alex Morgan) is not added") for _, r in parsed.skipped)
+def test_a_profile_that_is_not_yours_in_kith_is_said_not_guessed(store, linkedin_zip):
+    store.upsert_people([Person(id="me", name="Sam Rivera", me=True, emails=["sam@example.com"])])
+    result = import_file(store, linkedin_zip)
+    me = store.person("me").person
+    assert me.emails == ["sam@example.com"] and me.skills == [] and me.company is None
+    assert not store.read("MATCH (p:Person) WHERE p.name = 'Alex Morgan' RETURN p.id AS id")  # nor a contact
+    assert any("not yours by name or address" in note and "kith me --email alex@example.com" in note
+               for _, note in result.plan.notes)
 
 
 def test_a_member_that_inflates_past_its_declared_size_is_refused(tmp_path):
@@ -255,6 +259,37 @@ def test_an_export_joins_the_owner_kith_already_has_by_address(store, linkedin_z
     me = store.person("me").person
     assert "Product Strategy" in me.skills and me.company == "Kith Labs"
     assert "alex.morgan@gmail.com" in me.emails
+
+
+def test_an_export_joins_an_owner_kith_knows_only_by_name(store, linkedin_zip):
+    """`kith me --name` and nothing else, then your LinkedIn export: its profile is yours (before, it was
+    said and left out, and your addresses stayed unknown to every later import)."""
+    store.upsert_people([Person(id="me", name="Alex Morgan", me=True)])
+    first = import_file(store, linkedin_zip)
+    assert store.owner()["id"] == "me" and store.counts()["people"] == 7
+    me = store.person("me").person
+    assert sorted(me.emails) == ["alex.morgan@gmail.com", "alex@example.com"] and me.company == "Kith Labs"
+    assert "Public Speaking" in me.skills
+    assert any("now yours too (this file is yours: it bears your name)" in note for _, note in first.plan.notes)
+    again = import_file(store, linkedin_zip).summary()
+    assert (again["created"], again["updated"], again["merged"]) == (0, 0, 0)
+
+
+def test_an_export_of_someone_else_does_not_become_an_owner_known_only_by_name(store, linkedin_zip):
+    store.upsert_people([Person(id="me", name="Sam Rivera", me=True)])
+    result = import_file(store, linkedin_zip)
+    me = store.person("me").person
+    assert me.emails == [] and me.skills == [] and me.company is None
+    assert any("not yours by name or address" in note and "kith me --email alex@example.com" in note
+               for _, note in result.plan.notes)
+
+
+def test_an_export_bearing_your_name_joins_you_though_kith_knew_another_address(store, linkedin_zip):
+    store.upsert_people([Person(id="me", name="Alex Morgan", me=True, emails=["alex@work.example"])])
+    result = import_file(store, linkedin_zip)
+    me = store.person("me").person
+    assert sorted(me.emails) == ["alex.morgan@gmail.com", "alex@example.com", "alex@work.example"]
+    assert any("now yours too (this file is yours: it bears your name)" in note for _, note in result.plan.notes)
 
 
 def test_a_broken_member_writes_nothing(store, tmp_path):

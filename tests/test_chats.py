@@ -279,3 +279,16 @@ def test_hostile_variants_are_imported_or_refused_cleanly(store, tmp_path, sampl
             assert isinstance(outcome, LoadError), f"{variant} was imported"
         if variant in ("crlf", "utf16-bom", "every-line-twice") and fmt == "whatsapp":
             assert not isinstance(outcome, Exception), f"{variant}: {outcome}"
+
+
+def test_your_telegram_gives_you_its_phone(store):
+    """Kith knows you by an address; your Telegram account, bearing your name, adds your phone (so a
+    WhatsApp export or an address book that lists it knows it is you)."""
+    from graph.model import Person
+
+    store.upsert_people([Person(id="me", name="Alex Morgan", me=True, emails=["alex@example.com"])])
+    result = import_file(store, EXAMPLES / "telegram-result.json", default_region="GB")
+    assert store.person("me").person.phones == ["+447700900001"]
+    assert any("+447700900001: now yours too" in note for _, note in result.plan.notes)
+    again = import_file(store, EXAMPLES / "telegram-result.json", default_region="GB").summary()
+    assert (again["created"], again["updated"], again["interactions"]) == (0, 0, 0)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from kith import usecases
 from loaders import mbox
 from loaders.detect import detect
 from loaders.importer import import_file
@@ -183,6 +184,58 @@ def test_reimport_and_dry_run(store, tmp_path):
     again = import_file(store, path)
     assert store.counts() == counts and again.summary()["interactions"] == 0 and again.summary()["created"] == 0
     assert first.summary()["created"] == 4
+
+
+def test_your_mailbox_gives_you_its_address_when_kith_knew_none_of_yours(store, tmp_path):
+    """`kith me --name` only, then your mail: the address it is delivered to becomes yours, so the next
+    calendar that invites you does not make you a contact of your own."""
+    you = usecases.set_owner(store, "Sam Rivera").person.id
+    result = import_file(store, SAMPLE)
+    assert store.person(you).person.emails == ["sam.rivera@example.com"]
+    assert any("sam.rivera@example.com: now yours too" in note for _, note in result.plan.notes)
+    assert result.summary()["created"] == 3  # Ana, Bo, Chris: not you
+    people = store.counts()["people"]
+    invite = tmp_path / "invite.ics"
+    invite.write_text("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nBEGIN:VEVENT\r\nUID:u1@x\r\n"
+                      "DTSTAMP:20250310T090000Z\r\nDTSTART:20250312T090000Z\r\nSUMMARY:Coffee\r\n"
+                      "ORGANIZER;CN=Sam Rivera:mailto:sam.rivera@example.com\r\n"
+                      "ATTENDEE;CN=Ana Souza:mailto:ana@northwind.example\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+    assert import_file(store, invite).summary()["created"] == 0
+    assert store.counts()["people"] == people
+    again = import_file(store, SAMPLE).summary()
+    assert (again["created"], again["updated"], again["interactions"]) == (0, 0, 0)
+    assert store.person(you).person.emails == ["sam.rivera@example.com"]
+
+
+def test_a_mailbox_that_is_not_yours_is_said_not_made_yours(store, tmp_path):
+    you = usecases.set_owner(store, "Jo Bloggs").person.id  # no address, another name
+    result = import_file(store, SAMPLE)
+    assert store.person(you).person.emails == []
+    assert any("not yours by name or address" in note for _, note in result.plan.notes)
+    store_with_address = usecases.set_owner(store, None, ["jo@bloggs.example"]).person.id
+    assert store_with_address == you
+    delivered = "Delivered-To: sam@s.example"  # Sam's mailbox, not one of your addresses
+    again = import_file(store, write(tmp_path, message("Ana <ana@a.example>", "Sam <sam@s.example>", mid="9@x",
+                                                       extra=delivered),
+                                     message("Sam <sam@s.example>", "ana@a.example", mid="8@x")))
+    assert store.person(you).person.emails == ["jo@bloggs.example"]
+    assert any("not yours by name or address" in note and "kith me --email sam@s.example" in note
+               for _, note in again.plan.notes)
+
+
+def test_your_address_on_someone_else_in_the_graph_is_said(store, tmp_path):
+    you = usecases.set_owner(store, "Sam Rivera").person.id
+    invite = tmp_path / "invite.ics"
+    invite.write_text("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nBEGIN:VEVENT\r\nUID:u2@x\r\n"
+                      "DTSTAMP:20250310T090000Z\r\nDTSTART:20250312T090000Z\r\nSUMMARY:Lunch\r\n"
+                      "ORGANIZER;CN=Ana Souza:mailto:ana@northwind.example\r\n"
+                      "ATTENDEE;CN=Sam R:mailto:sam.rivera@example.com\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+    import_file(store, invite)  # before Kith knows the address is yours: it makes a contact of it
+    other = store.read("MATCH (p:Person) WHERE 'sam.rivera@example.com' IN p.emails RETURN p.id AS id")[0]["id"]
+    assert other != you
+    result = import_file(store, SAMPLE)
+    assert store.person(you).person.emails == []
+    assert any(f"kith me --person {other}" in note for _, note in result.plan.notes)
 
 
 # -- the DNC mail network, as its most active people's mailboxes --------------------------------
