@@ -118,11 +118,6 @@ def kith_import(existing: Path | None, csv: Path) -> tuple[dict, float]:
         return result.summary(), seconds
 
 
-def startup_cache() -> Path | None:
-    path = startup_cache_file()
-    return path if path is not None and path.is_file() and aot_cache.enabled() else None
-
-
 def plain_write(existing: Path | None, csv: Path) -> float:
     """The baseline: the file's people as property maps, one batched UNWIND MERGE, one transaction."""
     with scratch_server() as server, Store.connect(server.home) as store:
@@ -158,7 +153,7 @@ def main() -> None:
 
     print(f"LinkedIn Connections.csv import, {CONNECTIONS:,} connections (embedded store; target >= "
           f"{TARGET_PER_S:,} contacts/s)")
-    cache = startup_cache()
+    cache = aot_cache.in_use(startup_cache_file())
     print(f"  store's start-up cache: {cache if cache else 'none (`kith db cache` makes it; make install does)'}")
     print(f"  {'':38} {'seconds':>8} {'contacts/s':>11}")
     print(f"  {'kith import, fresh home':38} {t_fresh:8.2f} {rate(t_fresh):11,.0f}   "

@@ -97,8 +97,7 @@ def wheel_recipe() -> list[float]:
 
 def main() -> None:
     cold, warm, noop = kith_cold_and_warm()
-    cache = startup_cache_file()
-    cache = cache if cache is not None and cache.is_file() and aot_cache.enabled() else None
+    cache = aot_cache.in_use(startup_cache_file())
     if cache:
         with aot_cache.switched_off():
             uncached = kith_cold_and_warm()[0]

@@ -10,8 +10,8 @@ Java 24+ can keep both in a file (JEP 483, JEP 514, and JEP 515's method profile
 runs given ``-XX:AOTCache=FILE`` start with the classes loaded and linked and the JIT
 knowing which methods are hot. `kith db cache` makes one (kith/startup_training.py runs
 the training); `make install` calls it. Measured on the 2-core machine: the server ready
-in 0.8 s instead of 1.6 s; a 5,000-connection import into a fresh home ~2,550/s instead
-of 1,650–2,200/s (benchmarks/bench_startup.py, bench_linkedin_import.py).
+in 0.6–0.7 s instead of 1.4 s; a 5,000-connection import into a fresh home 2,400–2,700/s
+instead of 1,650–2,370/s (benchmarks/bench_startup.py, bench_linkedin_import.py).
 
 The JVM uses a cache only with the exact runtime and jars that made it (their paths, sizes
 and modification times), so its name is a hash of those: a reinstalled or upgraded
@@ -102,11 +102,14 @@ def switched_off():
             os.environ["KITH_STARTUP_CACHE"] = before
 
 
+def in_use(path: Path | None) -> Path | None:
+    """``path`` (a ``cache_file``) if a server started now would use it: it is there and not switched off."""
+    return path if path is not None and enabled() and path.is_file() else None
+
+
 def jvm_args(java_home: Path, jars: Path, record_to: Path | None = None) -> list[str]:
     """The JVM options for the cache: record one (a training run), use the one there is, or none."""
     if record_to is not None:
         return [f"-XX:AOTCacheOutput={record_to}"]
-    path = cache_file(java_home, jars)
-    if path is None or not enabled() or not path.is_file():
-        return []
-    return [f"-XX:AOTCache={path}"]
+    path = in_use(cache_file(java_home, jars))
+    return [f"-XX:AOTCache={path}"] if path else []

@@ -77,8 +77,8 @@ def build(work: Callable[[Store], None] = workload) -> Built:
         with contextlib.suppress(FileNotFoundError):
             recording.unlink()
     # Older caches of this environment's earlier jars; a shared folder's may be other installs' own.
-    removed = [old for old in target.parent.glob("arcadedb-*.aot")
-               if old != target and aot_cache.owns_cache_dir()]
+    removed = [old for old in target.parent.glob("arcadedb-*.aot") if old != target] \
+        if aot_cache.owns_cache_dir() else []
     for old in removed:
         old.unlink(missing_ok=True)
     return Built(target, target.stat().st_size, time.perf_counter() - started, removed)
